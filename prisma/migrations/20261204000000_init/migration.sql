@@ -15,7 +15,7 @@ CREATE TYPE "DeviceSessionState" AS ENUM ('WAITING', 'APPLIED', 'SUSPENDED', 'RE
 
 -- CreateTable
 CREATE TABLE "Device" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL DEFAULT 'dev_' || replace(gen_random_uuid()::text, '-', ''),
     "name" TEXT NOT NULL,
     "serialNumber" TEXT,
     "platform" TEXT NOT NULL,
@@ -31,7 +31,7 @@ CREATE TABLE "Device" (
 
 -- CreateTable
 CREATE TABLE "DeviceGroup" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL DEFAULT 'grp_' || replace(gen_random_uuid()::text, '-', ''),
     "name" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -49,7 +49,7 @@ CREATE TABLE "DeviceGroupMember" (
 
 -- CreateTable
 CREATE TABLE "JitRequest" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL DEFAULT 'req_' || replace(gen_random_uuid()::text, '-', ''),
     "name" TEXT NOT NULL,
     "userAccountName" TEXT NOT NULL,
     "durationType" "DurationType" NOT NULL,
@@ -72,6 +72,7 @@ CREATE TABLE "JitRequest" (
     "extensionRequested" BOOLEAN NOT NULL DEFAULT false,
     "extensionRequestedSeconds" INTEGER,
     "raisedFromDeviceId" TEXT,
+    "targetNames" TEXT NOT NULL DEFAULT '',
     "searchText" TEXT NOT NULL DEFAULT '',
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -80,7 +81,7 @@ CREATE TABLE "JitRequest" (
 
 -- CreateTable
 CREATE TABLE "JitRequestTarget" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL DEFAULT 'tgt_' || replace(gen_random_uuid()::text, '-', ''),
     "requestId" TEXT NOT NULL,
     "deviceId" TEXT,
     "groupId" TEXT,
@@ -90,7 +91,7 @@ CREATE TABLE "JitRequestTarget" (
 
 -- CreateTable
 CREATE TABLE "DeviceSession" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL DEFAULT 'ses_' || replace(gen_random_uuid()::text, '-', ''),
     "requestId" TEXT NOT NULL,
     "deviceId" TEXT NOT NULL,
     "state" "DeviceSessionState" NOT NULL DEFAULT 'WAITING',
@@ -105,7 +106,7 @@ CREATE TABLE "DeviceSession" (
 
 -- CreateTable
 CREATE TABLE "AgentSettings" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL DEFAULT 'set_' || replace(gen_random_uuid()::text, '-', ''),
     "deviceGroupId" TEXT,
     "dailyRequestLimit" INTEGER NOT NULL,
     "jitSectionVisible" BOOLEAN NOT NULL,
@@ -130,7 +131,7 @@ CREATE TABLE "AuditEvent" (
 
 -- CreateTable
 CREATE TABLE "AgentCommand" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL DEFAULT 'cmd_' || replace(gen_random_uuid()::text, '-', ''),
     "deviceId" TEXT NOT NULL,
     "sessionId" TEXT,
     "kind" TEXT NOT NULL,
@@ -232,7 +233,6 @@ ALTER TABLE "AuditEvent" ADD CONSTRAINT "AuditEvent_requestId_fkey" FOREIGN KEY 
 
 -- AddForeignKey
 ALTER TABLE "AgentCommand" ADD CONSTRAINT "AgentCommand_deviceId_fkey" FOREIGN KEY ("deviceId") REFERENCES "Device"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
 
 -- Only one global default row of agent settings (deviceGroupId NULL) may exist.
 CREATE UNIQUE INDEX "AgentSettings_global_key" ON "AgentSettings" ((1)) WHERE "deviceGroupId" IS NULL;

@@ -1,0 +1,126 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { Config } from './config.js';
+import { createDatabase, type Database } from './db/client.js';
+import {
+  type ChangePublisher,
+  type Clock,
+  type DeviceNotifier,
+  type DomainContext,
+  noopNotifier,
+  noopScheduler,
+  systemClock,
+  type TransitionScheduler,
+} from './domain/context.js';
+import { createAppPubSub, createChangePublisher } from './events/pubsub.js';
+import { createHttpServer, type HttpRoutes, sendJson } from './http/server.js';
+import { createGraphQLServer, type GraphQLServer } from './http/yoga.js';
+import type { Logger } from './logger.js';
+import { resolveJwtSecret } from './tokens.js';
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  databaseUrl: string;
+  clock?: Clock;
+}
+
+/** One running server: HTTP, GraphQL, jobs and gateway, sharing one database pool. */
+export interface App {
+  config: Config;
+  log: Logger;
+  database: Database;
+  domain: DomainContext;
+  yoga: GraphQLServer;
+  httpServer: Server;
+  jwtSecret: string | null;
+  /** Whether the dev secret was generated into DATA_DIR (then main.ts prints an admin token). */
+  jwtSecretGenerated: boolean;
+  listen(): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the application on a migrated database. Components are started in dependency order and
+ * stopped in reverse: HTTP first (no new work), then jobs, then the pool.
+ */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, log } = options;
+  const database = createDatabase(options.databaseUrl, config.database.poolSize);
+  const { secret: jwtSecret, generated } = await resolveJwtSecret(config);
+
+  const pubsub = createAppPubSub();
+  const publisher: ChangePublisher = createChangePublisher(pubsub);
+  const scheduler: TransitionScheduler = noopScheduler;
+  const notifier: DeviceNotifier = noopNotifier;
+
+  const domain: DomainContext = {
+    prisma: database.prisma,
+    clock: options.clock ?? systemClock,
+    config: { ...config.jit, excludedAccounts: config.gateway.excludedAccounts },
+    log,
+    publisher,
+    scheduler,
+    notifier,
+  };
+
+  const yoga = createGraphQLServer({ config, domain, pubsub, log, jwtSecret });
+
+  const routes: HttpRoutes = {
+    routes: new Map([
+      ['/healthz', (_request, response) => sendJson(response, 200, { status: 'ok' })],
+      [
+        '/readyz',
+        async (_request, response) => {
+          const checks = { database: await isDatabaseReady(database) };
+          const ready = Object.values(checks).every(Boolean);
+          sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+        },
+      ],
+    ]),
+    prefixRoutes: new Map(),
+    upgrades: new Map(),
+    fallback: yoga,
+  };
+  const httpServer = createHttpServer(routes, log);
+
+  const app: App = {
+    config,
+    log,
+    database,
+    domain,
+    yoga,
+    httpServer,
+    jwtSecret,
+    jwtSecretGenerated: generated,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.http.port, config.http.host, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          log.info({ host: config.http.host, port }, 'listening');
+          resolve({ url: `http://${config.http.host}:${port}`, port });
+        });
+      }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      log.info('http server closed');
+      await database.close();
+      log.info('database pool closed');
+    },
+  };
+  return app;
+}
+
+async function isDatabaseReady(database: Database): Promise<boolean> {
+  try {
+    await database.pool.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

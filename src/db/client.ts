@@ -1,0 +1,27 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export { PrismaClient };
+export type { Prisma } from '../generated/prisma/client.js';
+
+export interface Database {
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+/** Creates the application's pg pool and a Prisma client that runs its queries on that pool. */
+export function createDatabase(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    pool,
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { ValidationError } from '../errors.js';
+import type { Transaction } from '../context.js';
+import { maxTargets } from './validation.js';
+
+export interface TargetSelection {
+  deviceIds: string[];
+  deviceGroupIds: string[];
+  /** Device and group names, joined, for free-text search. */
+  targetNames: string;
+}
+
+/** Checks that every named device and group exists; at least one target is required. */
+export async function requireTargets(
+  tx: Transaction,
+  deviceIds: readonly string[] = [],
+  deviceGroupIds: readonly string[] = [],
+): Promise<TargetSelection> {
+  const uniqueDevices = [...new Set(deviceIds)];
+  const uniqueGroups = [...new Set(deviceGroupIds)];
+  if (uniqueDevices.length + uniqueGroups.length === 0) {
+    throw new ValidationError(
+      'deviceIds',
+      'Name at least one target in deviceIds or deviceGroupIds.',
+    );
+  }
+  if (uniqueDevices.length + uniqueGroups.length > maxTargets) {
+    throw new ValidationError(
+      'deviceIds',
+      `A request may name at most ${maxTargets} devices and groups.`,
+    );
+  }
+
+  const devices = await tx.device.findMany({
+    where: { id: { in: uniqueDevices } },
+    select: { id: true, name: true, tokenRevokedAt: true },
+  });
+  const foundDevices = new Map(devices.map((device) => [device.id, device]));
+  const missingDevice = uniqueDevices.find((id) => !foundDevices.has(id));
+  if (missingDevice !== undefined) {
+    throw new ValidationError(
+      'deviceIds',
+      `Device '${missingDevice}' does not exist; check the id with the devices query.`,
+    );
+  }
+
+  const groups = await tx.deviceGroup.findMany({
+    where: { id: { in: uniqueGroups } },
+    select: { id: true, name: true, members: { select: { device: { select: { name: true } } } } },
+  });
+  const foundGroups = new Map(groups.map((group) => [group.id, group]));
+  const missingGroup = uniqueGroups.find((id) => !foundGroups.has(id));
+  if (missingGroup !== undefined) {
+    throw new ValidationError(
+      'deviceGroupIds',
+      `Device group '${missingGroup}' does not exist; check the id with the deviceGroups query.`,
+    );
+  }
+
+  const names = new Set<string>();
+  for (const device of devices) names.add(device.name);
+  for (const group of groups) {
+    names.add(group.name);
+    for (const member of group.members) names.add(member.device.name);
+  }
+  return {
+    deviceIds: uniqueDevices,
+    deviceGroupIds: uniqueGroups,
+    targetNames: [...names].join(' '),
+  };
+}
+
+/**
+ * Resolves a request's targets to device ids as they are now: named devices plus the current
+ * members of named groups. Devices whose token was revoked are left out.
+ */
+export async function resolveTargetDevices(
+  tx: Transaction,
+  requestId: string,
+): Promise<{ id: string; name: string }[]> {
+  const targets = await tx.jitRequestTarget.findMany({
+    where: { requestId },
+    select: { deviceId: true, groupId: true },
+  });
+  const deviceIds = targets.flatMap((target) => (target.deviceId ? [target.deviceId] : []));
+  const groupIds = targets.flatMap((target) => (target.groupId ? [target.groupId] : []));
+  return tx.device.findMany({
+    where: {
+      tokenRevokedAt: null,
+      OR: [{ id: { in: deviceIds } }, { memberships: { some: { groupId: { in: groupIds } } } }],
+    },
+    select: { id: true, name: true },
+    orderBy: { id: 'asc' },
+  });
+}

@@ -1,0 +1,78 @@
+import {
+  createInlineSigningKeyProvider,
+  createRemoteJwksSigningKeyProvider,
+  extractFromHeader,
+  useJWT,
+} from '@graphql-yoga/plugin-jwt';
+import { createYoga, type Plugin } from 'graphql-yoga';
+
+import type { Config } from '../config.js';
+import type { DomainContext } from '../domain/context.js';
+import type { AppPubSub } from '../events/pubsub.js';
+import type { Logger } from '../logger.js';
+import {
+  createContextFactory,
+  createErrorMasker,
+  type GraphQLContext,
+  schema,
+} from '../schema/index.js';
+import { extractFromConnectionAuthorization } from './connection-token.js';
+
+export interface YogaOptions {
+  config: Config;
+  domain: DomainContext;
+  pubsub: AppPubSub;
+  log: Logger;
+  jwtSecret: string | null;
+  /** Extra Yoga plugins (query limits, subscriptions support). */
+  plugins?: Plugin[];
+}
+
+/** Creates the Yoga server for /graphql: JWT on every operation, masked errors, GraphiQL outside production. */
+export function createGraphQLServer(options: YogaOptions) {
+  const { config, domain, pubsub, log, jwtSecret } = options;
+  const signingKeyProvider = jwtSecret
+    ? createInlineSigningKeyProvider(jwtSecret)
+    : createRemoteJwksSigningKeyProvider({
+        jwksUri: config.auth.jwksUrl!,
+        cache: true,
+        rateLimit: true,
+      });
+
+  return createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: config.nodeEnv !== 'production' && {
+      title: 'JIT admin access',
+      subscriptionsProtocol: 'WS',
+    },
+    logging: {
+      debug: (...args) => log.debug({ yoga: args.map(String).join(' ') }, 'yoga'),
+      info: (...args) => log.info({ yoga: args.map(String).join(' ') }, 'yoga'),
+      warn: (...args) => log.warn({ yoga: args.map(String).join(' ') }, 'yoga'),
+      error: (...args) => log.warn({ yoga: args.map(String).join(' ') }, 'yoga'),
+    },
+    maskedErrors: { maskError: createErrorMasker(log) },
+    context: createContextFactory({ domain, pubsub, log }),
+    plugins: [
+      useJWT({
+        signingKeyProviders: [signingKeyProvider],
+        tokenLookupLocations: [
+          extractFromHeader({ name: 'authorization', prefix: 'Bearer' }),
+          extractFromConnectionAuthorization,
+        ],
+        tokenVerification: {
+          algorithms: jwtSecret ? ['HS256'] : ['RS256', 'ES256', 'PS256'],
+          issuer: config.auth.issuer,
+          audience: config.auth.audience,
+        },
+        reject: { missingToken: true, invalidToken: true },
+        extendContext: 'jwt',
+      }),
+      ...(options.plugins ?? []),
+    ],
+  });
+}
+
+export type GraphQLServer = ReturnType<typeof createGraphQLServer>;

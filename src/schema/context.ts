@@ -1,0 +1,76 @@
+import { GraphQLError } from 'graphql';
+import type { YogaInitialContext } from 'graphql-yoga';
+
+import type { PrismaClient } from '../db/client.js';
+import type { AppPubSub } from '../events/pubsub.js';
+import type { Actor, DomainContext, Role } from '../domain/context.js';
+import type { Logger } from '../logger.js';
+
+/** The signed-in console user, taken from a verified JWT. */
+export interface Principal {
+  sub: string;
+  role: Role;
+}
+
+export interface GraphQLContext {
+  prisma: PrismaClient;
+  domain: DomainContext;
+  pubsub: AppPubSub;
+  principal: Principal | null;
+  /** The principal as the domain records it; only meaningful when `principal` is set. */
+  actor: Actor;
+  log: Logger;
+}
+
+const roles: readonly Role[] = ['admin', 'approver', 'auditor'];
+
+/**
+ * Turns verified JWT claims into a principal. `sub` names the user; `role` must be one of the
+ * three console roles. Anything else is UNAUTHENTICATED (HTTP 401).
+ */
+export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal {
+  if (!claims) {
+    throw new GraphQLError('Missing bearer token: send Authorization: Bearer <JWT>.', {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
+  const sub = typeof claims.sub === 'string' ? claims.sub.trim() : '';
+  const role = claims.role;
+  if (!sub) {
+    throw new GraphQLError('The token has no sub claim naming the user.', {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
+  if (typeof role !== 'string' || !(roles as readonly string[]).includes(role)) {
+    throw new GraphQLError(
+      `The token's role '${String(role)}' is not one of ${roles.join(', ')}.`,
+      {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      },
+    );
+  }
+  return { sub, role: role as Role };
+}
+
+export interface ContextServices {
+  domain: DomainContext;
+  pubsub: AppPubSub;
+  log: Logger;
+}
+
+/** Builds the per-operation context from what the JWT plugin verified. */
+export function createContextFactory(services: ContextServices) {
+  return (
+    initial: YogaInitialContext & { jwt?: { payload: Record<string, unknown> } },
+  ): GraphQLContext => {
+    const principal = principalFromClaims(initial.jwt?.payload);
+    return {
+      prisma: services.domain.prisma,
+      domain: services.domain,
+      pubsub: services.pubsub,
+      principal,
+      actor: { kind: 'admin', id: principal.sub, role: principal.role },
+      log: services.log.child({ actor: principal.sub }),
+    };
+  };
+}

@@ -1,0 +1,60 @@
+import { builder } from './builder.js';
+
+export const DeviceRef = builder.prismaNode('Device', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    serialNumber: t.exposeString('serialNumber', { nullable: true }),
+    platform: t.exposeString('platform'),
+    online: t.exposeBoolean('online'),
+    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime', nullable: true }),
+    tokenRevoked: t.boolean({
+      description: 'True once the agent token was revoked; the agent can no longer connect.',
+      select: { tokenRevokedAt: true },
+      resolve: (device) => device.tokenRevokedAt !== null,
+    }),
+    excludedAccounts: t.exposeStringList('excludedAccounts', {
+      description: 'Local accounts the agent never lowers.',
+    }),
+    enrolledAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObjectField(DeviceRef, 'groups', (t) =>
+  t.field({
+    type: [DeviceGroupRef],
+    select: { memberships: { select: { group: true }, orderBy: { group: { name: 'asc' } } } },
+    resolve: (device) => device.memberships.map((membership) => membership.group),
+  }),
+);
+
+builder.prismaObjectField(DeviceGroupRef, 'devices', (t) =>
+  t.field({
+    type: [DeviceRef],
+    select: { members: { select: { device: true }, orderBy: { device: { name: 'asc' } } } },
+    resolve: (group) => group.members.map((member) => member.device),
+  }),
+);
+
+export const EnrolledDeviceRef = builder
+  .objectRef<{ device: { id: string }; agentToken: string }>('EnrolledDevice')
+  .implement({
+    fields: (t) => ({
+      device: t.prismaField({
+        type: 'Device',
+        resolve: (query, parent, _args, context) =>
+          context.prisma.device.findUniqueOrThrow({ ...query, where: { id: parent.device.id } }),
+      }),
+      agentToken: t.exposeString('agentToken', {
+        description: 'The agent token, shown only in this response. Only its hash is stored.',
+      }),
+    }),
+  });

@@ -1,0 +1,19 @@
+import { builder } from './builder.js';
+import './enums.js';
+import './device.js';
+import './jit-request.js';
+import './request-queries.js';
+import './request-mutations.js';
+import './inventory.js';
+import './subscriptions.js';
+
+export {
+  createContextFactory,
+  type GraphQLContext,
+  type Principal,
+  principalFromClaims,
+} from './context.js';
+export { createErrorMasker } from './errors.js';
+
+/** The GraphQL schema, built once from the Pothos type files imported above. */
+export const schema = builder.toSchema({ sortSchema: false });
