@@ -22,6 +22,8 @@ export interface RequestChange {
   action: string;
   requestId: string;
   status: string;
+  /** Status before the change, when it changed; lets a Live tab see a request leave it. */
+  previousStatus?: string;
   /** True when a device user raised the request (the console's real-time notification). */
   raisedByUser?: boolean;
 }

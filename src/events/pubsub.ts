@@ -1,12 +1,31 @@
-import { createPubSub } from 'graphql-yoga';
+import { createPubSub, type PubSub, type PubSubEventTarget } from 'graphql-yoga';
 
 import type { ChangePublisher, RequestChange } from '../domain/context.js';
 
-export type AppPubSub = ReturnType<typeof createAppPubSub>;
+/** A device notification sent to every replica, so the one holding the device's socket acts on it. */
+export interface DeviceNotification {
+  /** Id of the replica that sent it; that replica has already notified its own sockets. */
+  origin: string;
+  kind: 'devices' | 'settings';
+  /** Devices concerned; null means every device (agent settings changed globally). */
+  deviceIds: string[] | null;
+}
 
-/** Topics of the in-process event bus. */
-export function createAppPubSub() {
-  return createPubSub<{ 'request-changed': [change: RequestChange] }>();
+/** Topics of the event bus and the payload each carries. */
+export type AppTopics = {
+  'request-changed': [change: RequestChange];
+  'device-notification': [notification: DeviceNotification];
+};
+
+export type AppPubSub = PubSub<AppTopics>;
+export type AppEventTarget = PubSubEventTarget<AppTopics>;
+
+/**
+ * Creates the event bus that feeds subscriptions and device notifications: in process by
+ * default, or across replicas when `eventTarget` is a Redis event target.
+ */
+export function createAppPubSub(eventTarget?: AppEventTarget): AppPubSub {
+  return createPubSub<AppTopics>({ eventTarget });
 }
 
 /** Publishes committed request changes on the event bus that feeds the subscriptions. */

@@ -1,6 +1,33 @@
+import { initContextCache } from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import { filter, pipe } from 'graphql-yoga';
+
 import type { RequestChange } from '../domain/context.js';
+import {
+  endAtTokenExpiry,
+  readOncePerEvent,
+  tokenExpired,
+  type TokenExpired,
+} from '../events/subscription-streams.js';
 import { builder } from './builder.js';
+import type { GraphQLContext } from './context.js';
 import { LiveTabEnum } from './enums.js';
+
+type JitRequestQuery = { include?: object; select?: object };
+
+/**
+ * Reads the request of an event with the subscriber's selection. Subscribers with the same
+ * selection share one read per event, so a change fans out to many consoles with few queries.
+ */
+function readRequestForEvent(
+  context: GraphQLContext,
+  change: RequestChange,
+  query: JitRequestQuery,
+) {
+  return readOncePerEvent(change, JSON.stringify(query), () =>
+    context.prisma.jitRequest.findUniqueOrThrow({ ...query, where: { id: change.requestId } }),
+  );
+}
 
 export const JitRequestChangeRef = builder.objectRef<RequestChange>('JitRequestChange').implement({
   fields: (t) => ({
@@ -11,20 +38,64 @@ export const JitRequestChangeRef = builder.objectRef<RequestChange>('JitRequestC
     request: t.prismaField({
       type: 'JitRequest',
       description: 'The request as it is now, read fresh for each event.',
-      resolve: (query, change, _args, context) =>
-        context.prisma.jitRequest.findUniqueOrThrow({ ...query, where: { id: change.requestId } }),
+      resolve: (query, change, _args, context) => readRequestForEvent(context, change, query),
     }),
   }),
 });
 
-function matches(
+/**
+ * Whether a change concerns a subscriber of these tabs and ids. A change matches a tab when the
+ * request is in it after the change or was in it before, so a request leaving a Live tab (ACTIVE
+ * to COMPLETED, say) still reaches the dashboards that show that tab.
+ */
+export function matchesChange(
   change: RequestChange,
   tabs?: readonly string[] | null,
   ids?: readonly (string | number)[] | null,
-) {
+): boolean {
   if (ids && ids.length > 0 && !ids.map(String).includes(change.requestId)) return false;
-  if (tabs && tabs.length > 0 && !tabs.includes(change.status)) return false;
+  if (tabs && tabs.length > 0) {
+    const inTab =
+      tabs.includes(change.status) ||
+      (change.previousStatus !== undefined && tabs.includes(change.previousStatus));
+    if (!inTab) return false;
+  }
   return true;
+}
+
+/**
+ * Starts the per-event scope of a subscription: Pothos keeps its loaders and caches per context,
+ * and one context serves every event of a subscription, so each event gets fresh caches. The
+ * events of one subscription are executed one after another, never overlapping.
+ */
+function startEventScope(context: GraphQLContext): void {
+  Object.assign(context, initContextCache());
+}
+
+/** Expiry of the subscriber's token (its exp claim), or null when it has none. */
+function tokenExpiryOf(context: GraphQLContext): Date | null {
+  const exp = (context as { jwt?: { payload?: { exp?: unknown } } }).jwt?.payload?.exp;
+  return typeof exp === 'number' ? new Date(exp * 1000) : null;
+}
+
+function changesFor(context: GraphQLContext, keep: (change: RequestChange) => boolean) {
+  const changes = pipe(context.pubsub.subscribe('request-changed'), filter(keep));
+  return endAtTokenExpiry(changes, tokenExpiryOf(context));
+}
+
+/** Ends a subscription whose token expired with an UNAUTHENTICATED error the client can act on. */
+function requireChange(
+  event: RequestChange | TokenExpired,
+  context: GraphQLContext,
+): RequestChange {
+  if (event === tokenExpired) {
+    throw new GraphQLError(
+      `The bearer token expired at ${tokenExpiryOf(context)?.toISOString()}; subscribe again with a new token.`,
+      { extensions: { code: 'UNAUTHENTICATED' } },
+    );
+  }
+  startEventScope(context);
+  return event;
 }
 
 builder.subscriptionFields((t) => ({
@@ -32,29 +103,17 @@ builder.subscriptionFields((t) => ({
     type: 'JitRequest',
     description: 'Requests raised by device users, as they arrive.',
     subscribe: (_root, _args, context) =>
-      filterChanges(
-        context.pubsub.subscribe('request-changed'),
-        (change) => change.raisedByUser === true,
-      ),
-    resolve: (query, change: RequestChange, _args, context) =>
-      context.prisma.jitRequest.findUniqueOrThrow({ ...query, where: { id: change.requestId } }),
+      changesFor(context, (change) => change.raisedByUser === true),
+    resolve: (query, event: RequestChange | TokenExpired, _args, context) =>
+      readRequestForEvent(context, requireChange(event, context), query),
   }),
   jitRequestChanged: t.field({
     type: JitRequestChangeRef,
     description:
-      'Every lifecycle change; filter by Live tab (status after the change) or request ids.',
+      'Every lifecycle change; filter by Live tab (the status before or after the change) or by request ids.',
     args: { tabs: t.arg({ type: [LiveTabEnum] }), ids: t.arg.idList() },
     subscribe: (_root, args, context) =>
-      filterChanges(context.pubsub.subscribe('request-changed'), (change) =>
-        matches(change, args.tabs, args.ids),
-      ),
-    resolve: (change) => change,
+      changesFor(context, (change) => matchesChange(change, args.tabs, args.ids)),
+    resolve: (event: RequestChange | TokenExpired, _args, context) => requireChange(event, context),
   }),
 }));
-
-async function* filterChanges(
-  source: AsyncIterable<RequestChange>,
-  keep: (change: RequestChange) => boolean,
-) {
-  for await (const change of source) if (keep(change)) yield change;
-}

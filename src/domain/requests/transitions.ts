@@ -27,6 +27,8 @@ export interface AfterCommit {
   /** Devices whose desired state changed. */
   deviceIds?: string[];
   raisedByUser?: boolean;
+  /** Status before the transition, published so Live tabs see a request leave them. */
+  previousStatus?: JitStatus;
 }
 
 interface TransitionResult {
@@ -69,6 +71,7 @@ async function performAfterCommit(context: DomainContext, request: JitRequest, a
     action: after.action,
     requestId: request.id,
     status: request.status,
+    previousStatus: after.previousStatus,
     raisedByUser: after.raisedByUser,
   });
   log.info(
@@ -227,6 +230,7 @@ export function approveRequest(context: DomainContext, actor: Actor, input: Appr
       request: approved,
       after: {
         action: 'APPROVED',
+        previousStatus: request.status,
         cancelJobs: true,
         scheduleStartAt:
           approved.status === 'SCHEDULED' ? (approved.scheduledStartAt ?? undefined) : undefined,
@@ -267,7 +271,10 @@ export function denyRequest(
       requestId: request.id,
       details: { reasonByAdmin: reason ?? null },
     });
-    return { request: denied, after: { action: 'DENIED', cancelJobs: true } };
+    return {
+      request: denied,
+      after: { action: 'DENIED', previousStatus: request.status, cancelJobs: true },
+    };
   });
 }
 
@@ -307,6 +314,7 @@ export function revokeRequest(
       request: revoked,
       after: {
         action: status,
+        previousStatus: request.status,
         cancelJobs: true,
         deviceIds: sessions.map((session) => session.deviceId),
       },
@@ -407,7 +415,12 @@ export function startScheduledRequest(
     });
     return {
       request: started,
-      after: { action: 'STARTED', scheduleEndAt: started.expiresAt ?? undefined, deviceIds },
+      after: {
+        action: 'STARTED',
+        previousStatus: request.status,
+        scheduleEndAt: started.expiresAt ?? undefined,
+        deviceIds,
+      },
     };
   });
 }
@@ -451,6 +464,7 @@ export function endExpiredRequest(
       request: ended,
       after: {
         action: status,
+        previousStatus: request.status,
         cancelJobs: true,
         deviceIds: sessions.map((session) => session.deviceId),
       },
@@ -486,7 +500,10 @@ export function expirePendingRequest(
         plannedAt: deadline.toISOString(),
       },
     });
-    return { request: expired, after: { action: 'EXPIRED', cancelJobs: true } };
+    return {
+      request: expired,
+      after: { action: 'EXPIRED', previousStatus: request.status, cancelJobs: true },
+    };
   });
 }
 

@@ -1,0 +1,79 @@
+import { Repeater } from 'graphql-yoga';
+
+/** Marker a subscription stream yields when the subscriber's token expires; the stream then ends. */
+export const tokenExpired = Symbol('token expired');
+export type TokenExpired = typeof tokenExpired;
+
+// setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days), so longer waits are
+// split into steps of at most that size.
+const maxTimerDelayMs = 2 ** 31 - 1;
+
+/** Calls `callback` at `at`, however far ahead; returns a function that cancels the call. */
+export function callAt(at: Date, callback: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const delayMs = at.getTime() - Date.now();
+    if (delayMs > maxTimerDelayMs) {
+      timer = setTimeout(arm, maxTimerDelayMs);
+      return;
+    }
+    timer = setTimeout(callback, Math.max(0, delayMs));
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
+
+/**
+ * Passes on the events of `source` until `expiresAt`, then yields `tokenExpired` once and ends.
+ * A null `expiresAt` (a token without an exp claim) never ends the stream.
+ */
+export function endAtTokenExpiry<T>(
+  source: AsyncIterable<T>,
+  expiresAt: Date | null,
+): AsyncIterable<T | TokenExpired> {
+  return new Repeater<T | TokenExpired>(async (push, stop) => {
+    const iterator = source[Symbol.asyncIterator]();
+    const cancelTimer = expiresAt
+      ? callAt(expiresAt, () => {
+          void push(tokenExpired).then(() => stop());
+        })
+      : () => undefined;
+    void stop.then(() => {
+      cancelTimer();
+      void iterator.return?.();
+    });
+
+    let latest = await iterator.next();
+    while (!latest.done) {
+      await push(latest.value);
+      latest = await iterator.next();
+    }
+    stop();
+  });
+}
+
+const readsByEvent = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * Runs `read` once per event and `key`, however many subscribers resolve that event: every
+ * subscriber of an event receives the same event object, so subscribers whose selections give
+ * the same `key` share one database read. Each new event reads again, so results are never older
+ * than the event. Shared results must be treated as read-only.
+ */
+export function readOncePerEvent<T>(
+  event: object,
+  key: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  let reads = readsByEvent.get(event);
+  if (!reads) {
+    reads = new Map();
+    readsByEvent.set(event, reads);
+  }
+  let pending = reads.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = read();
+    reads.set(key, pending);
+  }
+  return pending;
+}
