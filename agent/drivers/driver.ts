@@ -22,6 +22,12 @@ export interface ElevationDriver {
   elevate(account: string): Promise<void>;
   lower(account: string): Promise<void>;
   isElevated(account: string): Promise<boolean>;
+  /**
+   * Every account that is an administrator now, when the driver can list them safely. Only the
+   * simulate driver implements it: on a real machine the list includes root and the owner's own
+   * admin account, which the server would lower as drift unless they are excluded.
+   */
+  listElevated?(): Promise<string[]>;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface DriverOptions {
   adminGroup?: string;
   /** Simulate only: accounts that do not exist. */
   missingAccounts?: string[];
+  /** Simulate only: file that keeps the simulated administrators between agent processes. */
+  simulateStateFile?: string;
   runner?: CommandRunner;
 }
 
@@ -25,7 +27,10 @@ export function isDriverName(name: string): name is DriverName {
 export function createDriver(name: DriverName, options: DriverOptions = {}): ElevationDriver {
   switch (name) {
     case 'simulate':
-      return createSimulateDriver({ missingAccounts: options.missingAccounts });
+      return createSimulateDriver({
+        missingAccounts: options.missingAccounts,
+        stateFile: options.simulateStateFile,
+      });
     case 'macos':
       return createMacosDriver({ runner: options.runner });
     case 'linux':
