@@ -9,13 +9,13 @@ import {
   type DeviceNotifier,
   type DomainContext,
   noopNotifier,
-  noopScheduler,
   systemClock,
   type TransitionScheduler,
 } from './domain/context.js';
 import { createAppPubSub, createChangePublisher } from './events/pubsub.js';
 import { createHttpServer, type HttpRoutes, sendJson } from './http/server.js';
 import { createGraphQLServer, type GraphQLServer } from './http/yoga.js';
+import { createJobRunner } from './jobs/index.js';
 import type { Logger } from './logger.js';
 import { resolveJwtSecret } from './tokens.js';
 
@@ -49,10 +49,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
   const database = createDatabase(options.databaseUrl, config.database.poolSize);
   const { secret: jwtSecret, generated } = await resolveJwtSecret(config);
+  // The job store connects before the domain, which schedules through it; a store that does not
+  // answer fails the start before anything else runs.
+  const jobs = await createJobRunner({ config, pool: database.pool, log }).catch(async (error) => {
+    await database.close();
+    throw error;
+  });
 
   const pubsub = createAppPubSub();
   const publisher: ChangePublisher = createChangePublisher(pubsub);
-  const scheduler: TransitionScheduler = noopScheduler;
+  const scheduler: TransitionScheduler = jobs.scheduler;
   const notifier: DeviceNotifier = noopNotifier;
 
   const domain: DomainContext = {
@@ -73,7 +79,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       [
         '/readyz',
         async (_request, response) => {
-          const checks = { database: await isDatabaseReady(database) };
+          const checks = {
+            database: await isDatabaseReady(database),
+            scheduler: await jobs.isReady(),
+          };
           const ready = Object.values(checks).every(Boolean);
           sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
         },
@@ -109,10 +118,18 @@ export async function createApp(options: AppOptions): Promise<App> {
         httpServer.closeAllConnections();
       });
       log.info('http server closed');
+      // Jobs stop before the pool ends: Agenda's LISTEN client would keep pool.end() waiting.
+      await jobs.stop();
       await database.close();
       log.info('database pool closed');
     },
   };
+  try {
+    await jobs.start(domain);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

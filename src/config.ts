@@ -55,6 +55,8 @@ const envSchema = z.object({
   MONGODB_URL: optionalString,
   /** Milliseconds between Agenda's polls for due jobs, default 5000 (LISTEN/NOTIFY wakes it sooner). */
   JOBS_PROCESS_EVERY_MS: z.coerce.number().int().positive().default(5000),
+  /** Seconds between reconcile sweeps that catch overdue transitions and lost jobs, default 60. */
+  JOBS_RECONCILE_INTERVAL_SECONDS: seconds(60),
   /** Redis connection string. Set: events and agent commands cross replicas through Redis. */
   REDIS_URL: optionalString,
   /** pino level, default info (silent under test). */
@@ -84,7 +86,7 @@ export interface Config {
     dailyLimitTimeZone: string;
   };
   gateway: { heartbeatIntervalSeconds: number; excludedAccounts: string[] };
-  jobs: { mongodbUrl?: string; processEveryMs: number };
+  jobs: { mongodbUrl?: string; processEveryMs: number; reconcileIntervalSeconds: number };
   redis: { url?: string };
   log: { level: string };
 }
@@ -132,7 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((name) => name.trim())
         .filter(Boolean),
     },
-    jobs: { mongodbUrl: e.MONGODB_URL, processEveryMs: e.JOBS_PROCESS_EVERY_MS },
+    jobs: {
+      mongodbUrl: e.MONGODB_URL,
+      processEveryMs: e.JOBS_PROCESS_EVERY_MS,
+      reconcileIntervalSeconds: e.JOBS_RECONCILE_INTERVAL_SECONDS,
+    },
     redis: { url: e.REDIS_URL },
     log: { level: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info') },
   };

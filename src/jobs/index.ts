@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
+import { Agenda } from 'agenda';
+import type pg from 'pg';
+
+import type { Config } from '../config.js';
+import type { DomainContext } from '../domain/context.js';
+import { reconcileRequests } from '../domain/requests/reconcile.js';
+import type { Logger } from '../logger.js';
+import { defineReconcileRequests, reconcileRequestsJob } from './reconcile-requests.js';
+import {
+  type AgendaTransitionScheduler,
+  createTransitionScheduler,
+  transitionJobNames,
+} from './scheduler.js';
+import { openJobStore } from './store.js';
+import {
+  defineSuspendSilentDevices,
+  silentDeviceCheckIntervalMs,
+  suspendSilentDevicesJob,
+} from './suspend-silent-devices.js';
+import { defineTransitionJobs } from './transition-jobs.js';
+
+/** Agenda, its job store and the jobs of this server, started and stopped as one. */
+export interface JobRunner {
+  /** The scheduler the domain calls. It works once the runner exists, before start(). */
+  scheduler: AgendaTransitionScheduler;
+  /** Defines the jobs, reconciles the database with the job store, then starts processing. */
+  start(context: DomainContext): Promise<void>;
+  /** Whether jobs are being processed and the store answers. */
+  isReady(): Promise<boolean>;
+  /** Stops taking jobs, releases queued ones and waits for running ones; the pool stays open. */
+  stop(): Promise<void>;
+}
+
+export interface JobRunnerOptions {
+  config: Pick<Config, 'jobs' | 'jit' | 'database'>;
+  /** The application's pool, shared with Agenda's PostgreSQL store and never ended here. */
+  pool: pg.Pool;
+  log: Logger;
+}
+
+/** Longest a transition may hold its database transaction: maxWait 10 s plus timeout 20 s. */
+const transitionWorstCaseMs = 30_000;
+const reconcileLockLifetimeMs = 5 * 60_000;
+const suspendLockLifetimeMs = 60_000;
+/** Longest stop() waits for running jobs before the pool closes under them. */
+const stopTimeoutMs = 35_000;
+
+/**
+ * Connects the job store and builds Agenda on it. Throws, with no Agenda left behind, when the
+ * store cannot be reached.
+ */
+export async function createJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
+  const { config, pool } = options;
+  const log = options.log.child({ component: 'jobs' });
+  const processEveryMs = config.jobs.processEveryMs;
+  // Transitions hold a pooled connection each; half the pool leaves the rest for API requests.
+  const transitionConcurrency = Math.max(2, Math.floor(config.database.poolSize / 2));
+
+  const store = await openJobStore({ mongodbUrl: config.jobs.mongodbUrl, pool, log });
+  const agenda = new Agenda({
+    backend: store.backend,
+    // Recorded as last_modified_by on the jobs this process locks; unique per process.
+    name: `jit-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    processEvery: processEveryMs,
+    maxConcurrency: transitionConcurrency * 3 + 2,
+    defaultLockLifetime: processEveryMs + transitionWorstCaseMs + 10_000,
+    removeOnComplete: true,
+  });
+  const scheduler = createTransitionScheduler(agenda, store);
+  const running = trackRunningJobs(agenda);
+  logAgendaEvents(agenda, store.backend.notificationChannel, log);
+
+  let started = false;
+  let stopping = false;
+  let followUp: NodeJS.Timeout | undefined;
+
+  const reconcile = async (context: DomainContext, reason: string) => {
+    try {
+      await reconcileRequests(context, scheduler);
+    } catch (error) {
+      log.error({ err: error, reason }, 'reconcile pass failed; the recurring pass retries');
+    }
+  };
+
+  return {
+    scheduler,
+    start: async (context) => {
+      defineTransitionJobs(agenda, context, {
+        concurrency: transitionConcurrency,
+        lockLifetimeMs: processEveryMs + transitionWorstCaseMs + 10_000,
+      });
+      defineReconcileRequests(agenda, context, scheduler, {
+        intervalMs: config.jobs.reconcileIntervalSeconds * 1000,
+        lockLifetimeMs: reconcileLockLifetimeMs,
+      });
+      const checkIntervalMs = silentDeviceCheckIntervalMs(config.jit.offlineRevokeAfterSeconds);
+      defineSuspendSilentDevices(agenda, context, {
+        intervalMs: checkIntervalMs,
+        lockLifetimeMs: suspendLockLifetimeMs,
+      });
+
+      // Sessions that came due while no server ran end now, at their planned times, without
+      // waiting for their jobs: a job locked by a killed process stays locked for its lock lifetime.
+      await reconcile(context, 'boot');
+      await agenda.start();
+      await agenda.every(config.jobs.reconcileIntervalSeconds * 1000, reconcileRequestsJob);
+      await agenda.every(checkIntervalMs, suspendSilentDevicesJob);
+      started = true;
+      // A killed process may have locked jobs due up to one scan interval after it died; a second
+      // pass once that interval has passed performs them instead of waiting for the locks to expire.
+      followUp = setTimeout(() => void reconcile(context, 'boot follow-up'), processEveryMs + 1000);
+      followUp.unref();
+      log.info(
+        {
+          processEveryMs,
+          transitionConcurrency,
+          reconcileIntervalSeconds: config.jobs.reconcileIntervalSeconds,
+        },
+        'jobs started',
+      );
+    },
+    isReady: async () => {
+      if (!started || stopping) return false;
+      const channel = store.backend.notificationChannel;
+      if (channel && channel.state !== 'connected') return false;
+      return store.isReachable();
+    },
+    stop: async () => {
+      if (stopping) return;
+      stopping = true;
+      clearTimeout(followUp);
+      // NOTE: agenda 6.2.6's drain() discards its job processor, so a stop() after it cannot release
+      // the jobs locked ahead of their run time; they would stay locked for their lock lifetime.
+      // stop() first releases those and keeps the locks of running jobs, then this waits for them.
+      await agenda.stop();
+      const stillRunning = await running.waitForNone(stopTimeoutMs);
+      if (stillRunning > 0) log.warn({ running: stillRunning }, 'jobs still running at shutdown');
+      log.info('jobs stopped');
+    },
+  };
+}
+
+/** Counts this process's running job runs, from Agenda's start to its complete event. */
+function trackRunningJobs(agenda: Agenda) {
+  let count = 0;
+  let waiters: Array<() => void> = [];
+  agenda.on('start', (_job, remote) => {
+    if (!remote) count += 1;
+  });
+  agenda.on('complete', (_job, remote) => {
+    if (remote) return;
+    count -= 1;
+    if (count === 0) {
+      for (const wake of waiters) wake();
+      waiters = [];
+    }
+  });
+  return {
+    waitForNone: async (timeoutMs: number): Promise<number> => {
+      if (count === 0) return 0;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      return count;
+    },
+  };
+}
+
+const jobsWithRetries = new Set(Object.values(transitionJobNames));
+
+function logAgendaEvents(
+  agenda: Agenda,
+  channel: { on(event: 'error', listener: (error: Error) => void): unknown } | undefined,
+  log: Logger,
+): void {
+  agenda.on('error', (error) => {
+    // A job cancelled (its request revoked) after this process locked it can no longer be saved,
+    // so Agenda skips it with this error.
+    if (/does not exist anymore/.test(error.message)) {
+      log.info({ err: error }, 'a locked job was cancelled before it ran');
+      return;
+    }
+    log.error({ err: error }, 'job scheduler error');
+  });
+  // The LISTEN connection reports its failures here; an EventEmitter without an 'error' listener
+  // would throw them and end the process. The channel reconnects on its own.
+  channel?.on('error', (error) => log.error({ err: error }, 'job notification channel error'));
+  agenda.on('fail', (error, job, remote) => {
+    if (remote) return;
+    const fields = {
+      err: error,
+      job: job.attrs.name,
+      jobId: String(job.attrs._id),
+      attempt: job.attrs.failCount,
+    };
+    if (jobsWithRetries.has(job.attrs.name)) log.warn(fields, 'job failed; retry scheduled');
+    else log.error(fields, 'job failed');
+  });
+  agenda.on('retry exhausted', (error, job) => {
+    log.error(
+      {
+        err: error,
+        job: job.attrs.name,
+        jobId: String(job.attrs._id),
+        attempt: job.attrs.failCount,
+      },
+      'job out of retries; the reconcile pass will retry it',
+    );
+  });
+}
