@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { type AgentGateway, agentPath, createAgentGateway } from './agent-gateway/index.js';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import {
@@ -8,7 +9,6 @@ import {
   type Clock,
   type DeviceNotifier,
   type DomainContext,
-  noopNotifier,
   systemClock,
   type TransitionScheduler,
 } from './domain/context.js';
@@ -33,6 +33,7 @@ export interface App {
   database: Database;
   domain: DomainContext;
   yoga: GraphQLServer;
+  agentGateway: AgentGateway;
   httpServer: Server;
   jwtSecret: string | null;
   /** Whether the dev secret was generated into DATA_DIR (then main.ts prints an admin token). */
@@ -59,7 +60,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pubsub = createAppPubSub();
   const publisher: ChangePublisher = createChangePublisher(pubsub);
   const scheduler: TransitionScheduler = jobs.scheduler;
-  const notifier: DeviceNotifier = noopNotifier;
+  const agentGateway = createAgentGateway({
+    config: config.gateway,
+    offlineRevokeAfterSeconds: config.jit.offlineRevokeAfterSeconds,
+    maxConcurrentDesiredStates: Math.max(1, Math.floor(config.database.poolSize / 2)),
+    log,
+  });
+  const notifier: DeviceNotifier = agentGateway.notifier;
 
   const domain: DomainContext = {
     prisma: database.prisma,
@@ -70,6 +77,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     scheduler,
     notifier,
   };
+  agentGateway.start(domain);
 
   const yoga = createGraphQLServer({ config, domain, pubsub, log, jwtSecret });
 
@@ -89,7 +97,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       ],
     ]),
     prefixRoutes: new Map(),
-    upgrades: new Map(),
+    upgrades: new Map([
+      [agentPath, (request, socket, head) => agentGateway.handleUpgrade(request, socket, head)],
+    ]),
     fallback: yoga,
   };
   const httpServer = createHttpServer(routes, log);
@@ -100,6 +110,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     database,
     domain,
     yoga,
+    agentGateway,
     httpServer,
     jwtSecret,
     jwtSecretGenerated: generated,
@@ -113,6 +124,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         });
       }),
     close: async () => {
+      // Agents go first: their close handlers write presence, which needs the pool.
+      await agentGateway.close();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

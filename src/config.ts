@@ -51,6 +51,16 @@ const envSchema = z.object({
   AGENT_HEARTBEAT_INTERVAL_SECONDS: seconds(30),
   /** Comma-separated local accounts that agents never lower, default none. */
   AGENT_EXCLUDED_ACCOUNTS: z.string().default(''),
+  /** Largest agent WebSocket message in bytes, default 32768; a larger one closes the socket. */
+  AGENT_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(32_768),
+  /** Messages one agent connection may send per rate-limit window, default 100. */
+  AGENT_RATE_LIMIT_MESSAGES: z.coerce.number().int().positive().default(100),
+  /** Length of the agent rate-limit window in seconds, default 10. */
+  AGENT_RATE_LIMIT_WINDOW_SECONDS: seconds(10),
+  /** Seconds after which unacknowledged agent commands are sent again, default 60. */
+  AGENT_COMMAND_RESEND_SECONDS: seconds(60),
+  /** Seconds between checks that connected agents' tokens are still valid, default 30. */
+  AGENT_TOKEN_CHECK_INTERVAL_SECONDS: seconds(30),
   /** MongoDB connection string for Agenda's job store. Unset: jobs live in PostgreSQL. */
   MONGODB_URL: optionalString,
   /** Milliseconds between Agenda's polls for due jobs, default 5000 (LISTEN/NOTIFY wakes it sooner). */
@@ -85,7 +95,15 @@ export interface Config {
     offlineRevokeAfterSeconds: number;
     dailyLimitTimeZone: string;
   };
-  gateway: { heartbeatIntervalSeconds: number; excludedAccounts: string[] };
+  gateway: {
+    heartbeatIntervalSeconds: number;
+    excludedAccounts: string[];
+    maxMessageBytes: number;
+    rateLimitMessages: number;
+    rateLimitWindowSeconds: number;
+    commandResendSeconds: number;
+    tokenCheckIntervalSeconds: number;
+  };
   jobs: { mongodbUrl?: string; processEveryMs: number; reconcileIntervalSeconds: number };
   redis: { url?: string };
   log: { level: string };
@@ -133,6 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       excludedAccounts: e.AGENT_EXCLUDED_ACCOUNTS.split(',')
         .map((name) => name.trim())
         .filter(Boolean),
+      maxMessageBytes: e.AGENT_MAX_MESSAGE_BYTES,
+      rateLimitMessages: e.AGENT_RATE_LIMIT_MESSAGES,
+      rateLimitWindowSeconds: e.AGENT_RATE_LIMIT_WINDOW_SECONDS,
+      commandResendSeconds: e.AGENT_COMMAND_RESEND_SECONDS,
+      tokenCheckIntervalSeconds: e.AGENT_TOKEN_CHECK_INTERVAL_SECONDS,
     },
     jobs: {
       mongodbUrl: e.MONGODB_URL,

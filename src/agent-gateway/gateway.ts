@@ -1,0 +1,411 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+import { type WebSocket, WebSocketServer } from 'ws';
+
+import type { Config } from '../config.js';
+import {
+  findInvalidAgentTokens,
+  loadDesiredState,
+  loadEffectiveSettings,
+  markCommandsSent,
+} from '../domain/agents/index.js';
+import type { DeviceNotifier, DomainContext } from '../domain/context.js';
+import { hashAgentToken } from '../domain/devices/agent-token.js';
+import { authenticateAgentToken } from '../domain/devices/devices.js';
+import type { Logger } from '../logger.js';
+import { AgentConnection, type ConnectionHost } from './connection.js';
+import { desiredStateFrame, settingsFrame } from './messages.js';
+import { PresenceWriter } from './presence-writer.js';
+import { closeCodes, protocolVersion } from './protocol.js';
+
+export interface AgentGatewayOptions {
+  config: Config['gateway'];
+  /** Offline delay sent to agents with each Internet-Access-Required session, in seconds. */
+  offlineRevokeAfterSeconds: number;
+  /** Desired-state computations allowed at once; keep it below the database pool size. */
+  maxConcurrentDesiredStates: number;
+  log: Logger;
+}
+
+/** The /agent WebSocket endpoint and the connections it holds in this process. */
+export interface AgentGateway {
+  /**
+   * Acts on the sockets of this process only; a replicated notifier calls it on every replica.
+   * devicesChanged sends new desired states, settingsChanged new settings.
+   */
+  readonly notifier: DeviceNotifier;
+  /** Starts accepting agents once the domain context exists; upgrades before that get 503. */
+  start(domain: DomainContext): void;
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  connectionCount(): number;
+  /** Closes every agent socket (1001), waits for work in flight and marks the devices offline. */
+  close(): Promise<void>;
+}
+
+/** Period of the shared sweep that flushes presence and checks timeouts, resends and tokens. */
+const sweepIntervalMs = 1000;
+/** A connection that sent nothing for this many heartbeat intervals is closed. */
+const heartbeatTimeoutIntervals = 3;
+/** How long close() waits for agents to finish the closing handshake before cutting them off. */
+const closeGraceMs = 1000;
+/** How long close() waits for message handlers and desired-state computations to finish. */
+const drainTimeoutMs = 5000;
+
+export function createAgentGateway(options: AgentGatewayOptions): AgentGateway {
+  return new Gateway(options);
+}
+
+class Gateway implements AgentGateway, ConnectionHost {
+  readonly log: Logger;
+  readonly rateLimitMessages: number;
+  readonly rateLimitWindowMs: number;
+  readonly notifier: DeviceNotifier;
+
+  private domainContext: DomainContext | null = null;
+  private presence: PresenceWriter | null = null;
+  private readonly server: WebSocketServer;
+  private readonly connections = new Map<string, AgentConnection>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly waitingForDesiredState = new Set<AgentConnection>();
+  private desiredStatesRunning = 0;
+  private nextConnectionId = 1;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweepRunning = false;
+  private lastScanAt = Date.now();
+  private lastTokenCheckAt = Date.now();
+  private closing = false;
+
+  constructor(private readonly options: AgentGatewayOptions) {
+    this.log = options.log.child({ component: 'agent-gateway' });
+    this.rateLimitMessages = options.config.rateLimitMessages;
+    this.rateLimitWindowMs = options.config.rateLimitWindowSeconds * 1000;
+    // Small buffers and no compression: each idle connection should cost a few kilobytes.
+    this.server = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: options.config.maxMessageBytes,
+    });
+    this.notifier = {
+      devicesChanged: (deviceIds) => {
+        for (const id of deviceIds) {
+          const connection = this.connections.get(id);
+          if (connection) this.requestDesiredState(connection);
+        }
+      },
+      settingsChanged: (deviceIds) => {
+        const targets = deviceIds
+          ? deviceIds.flatMap((id) => this.connections.get(id) ?? [])
+          : [...this.connections.values()];
+        if (targets.length > 0) void this.track(this.sendSettings(targets));
+      },
+    };
+  }
+
+  get domain(): DomainContext {
+    if (!this.domainContext) throw new Error('The agent gateway was used before start().');
+    return this.domainContext;
+  }
+
+  start(domain: DomainContext): void {
+    this.domainContext = domain;
+    this.presence = new PresenceWriter(domain, this.log);
+    this.sweepTimer = setInterval(() => this.sweep(), sweepIntervalMs);
+    this.sweepTimer.unref();
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  // Upgrade: authenticate before the handshake, so a bad token never gets a WebSocket.
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const onSocketError = (error: Error) =>
+      this.log.debug({ err: error }, 'agent socket failed before the upgrade');
+    socket.on('error', onSocketError);
+    if (!this.domainContext || this.closing) {
+      rejectUpgrade(socket, 503, 'The server is starting or stopping; retry shortly.');
+      return;
+    }
+    const token = bearerToken(request.headers.authorization);
+    if (!token) {
+      rejectUpgrade(socket, 401, 'Send the device token as Authorization: Bearer <token>.');
+      return;
+    }
+    const domain = this.domainContext;
+    void this.track(
+      authenticateAgentToken(domain, token).then(
+        (device) => {
+          if (socket.destroyed) return;
+          if (!device) {
+            this.log.warn({ address: request.socket.remoteAddress }, 'agent token rejected');
+            rejectUpgrade(socket, 401, 'The device token is unknown or revoked.');
+            return;
+          }
+          if (this.closing) {
+            rejectUpgrade(socket, 503, 'The server is stopping; retry shortly.');
+            return;
+          }
+          const tokenHash = hashAgentToken(token);
+          this.server.handleUpgrade(request, socket, head, (ws) => {
+            socket.off('error', onSocketError);
+            this.accept(ws, { id: device.id, name: device.name }, tokenHash);
+          });
+        },
+        (error: unknown) => {
+          this.log.error({ err: error }, 'agent authentication failed');
+          rejectUpgrade(socket, 503, 'The server could not check the token; retry shortly.');
+        },
+      ),
+    );
+  }
+
+  private accept(ws: WebSocket, device: { id: string; name: string }, tokenHash: string): void {
+    const connection = new AgentConnection(ws, device, tokenHash, this.nextConnectionId++, this);
+    const previous = this.connections.get(device.id);
+    this.connections.set(device.id, connection);
+    if (previous) previous.close(closeCodes.replaced, 'replaced by a newer connection');
+
+    ws.on('message', (data, isBinary) => connection.receive(data, isBinary));
+    ws.on('error', (error) => connection.log().warn({ err: error }, 'agent socket error'));
+    ws.on('close', (code) => this.closed(connection, code));
+
+    this.presence!.connected(device.id);
+    connection.log().info('agent connected');
+    const { config, offlineRevokeAfterSeconds } = this.options;
+    connection.send({
+      v: protocolVersion,
+      type: 'server.welcome',
+      deviceId: device.id,
+      deviceName: device.name,
+      serverTime: this.domain.clock.now().toISOString(),
+      heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+      offlineRevokeAfterSeconds,
+      maxMessageBytes: config.maxMessageBytes,
+    });
+    void this.track(this.sendSettings([connection]));
+    this.requestDesiredState(connection);
+  }
+
+  private closed(connection: AgentConnection, code: number): void {
+    connection.closed = true;
+    this.waitingForDesiredState.delete(connection);
+    // A newer connection of the same device keeps it online.
+    if (this.connections.get(connection.deviceId) !== connection) return;
+    this.connections.delete(connection.deviceId);
+    this.presence?.disconnected(connection.deviceId, this.domain.clock.now());
+    connection.log().info({ code }, 'agent disconnected');
+  }
+
+  // Desired state: at most maxConcurrentDesiredStates computations at once, at most one per
+  // connection; a change that arrives during a computation runs it again afterwards.
+  requestDesiredState(connection: AgentConnection): void {
+    if (connection.closed || this.closing) return;
+    if (connection.reconciling) {
+      connection.reconcileAgain = true;
+      return;
+    }
+    this.waitingForDesiredState.add(connection);
+    this.pumpDesiredStates();
+  }
+
+  private pumpDesiredStates(): void {
+    while (
+      this.desiredStatesRunning < this.options.maxConcurrentDesiredStates &&
+      this.waitingForDesiredState.size > 0
+    ) {
+      const connection = this.waitingForDesiredState.values().next().value!;
+      this.waitingForDesiredState.delete(connection);
+      this.desiredStatesRunning += 1;
+      connection.reconciling = true;
+      void this.track(
+        this.sendDesiredState(connection).finally(() => {
+          this.desiredStatesRunning -= 1;
+          connection.reconciling = false;
+          if (connection.reconcileAgain) {
+            connection.reconcileAgain = false;
+            this.requestDesiredState(connection);
+          }
+          this.pumpDesiredStates();
+        }),
+      );
+    }
+  }
+
+  private async sendDesiredState(connection: AgentConnection): Promise<void> {
+    try {
+      const state = await loadDesiredState(this.domain, connection.deviceId);
+      if (connection.closed) return;
+      if (!state || state.tokenRevoked || state.tokenHash !== connection.tokenHash) {
+        this.dropRevoked(connection);
+        return;
+      }
+      connection.send(desiredStateFrame(state, this.options.offlineRevokeAfterSeconds));
+      connection.pendingCommands =
+        state.sessions.filter((session) => session.pending).length + state.lower.length;
+      connection.lastDesiredStateAt = Date.now();
+      connection.driftCheckDue = true;
+      await markCommandsSent(this.domain, state.unsentCommandIds);
+    } catch (error) {
+      connection.log().error({ err: error }, 'sending the desired state failed; retrying later');
+      // The sweep's resend check picks the connection up again after the resend interval.
+      connection.pendingCommands = Math.max(connection.pendingCommands, 1);
+      connection.lastDesiredStateAt = Date.now();
+    }
+  }
+
+  private async sendSettings(connections: AgentConnection[]): Promise<void> {
+    try {
+      const settings = await loadEffectiveSettings(
+        this.domain,
+        connections.map((connection) => connection.deviceId),
+      );
+      for (const connection of connections) {
+        const values = settings.get(connection.deviceId);
+        if (values) connection.send(settingsFrame(values));
+      }
+    } catch (error) {
+      this.log.error(
+        { err: error, connections: connections.length },
+        'sending agent settings failed',
+      );
+    }
+  }
+
+  private dropRevoked(connection: AgentConnection): void {
+    connection.log().warn('agent token no longer valid; closing the connection');
+    connection.close(closeCodes.tokenRevoked, 'token revoked');
+  }
+
+  // The shared sweep: one timer for all connections instead of one per connection.
+  private sweep(): void {
+    if (this.sweepRunning || this.closing) return;
+    this.sweepRunning = true;
+    void this.track(
+      this.runSweep()
+        .catch((error: unknown) => this.log.error({ err: error }, 'agent gateway sweep failed'))
+        .finally(() => {
+          this.sweepRunning = false;
+        }),
+    );
+  }
+
+  private async runSweep(): Promise<void> {
+    const now = Date.now();
+    const { heartbeatIntervalSeconds, commandResendSeconds, tokenCheckIntervalSeconds } =
+      this.options.config;
+    const heartbeatMs = heartbeatIntervalSeconds * 1000;
+    if (now - this.lastScanAt >= Math.min(heartbeatMs, commandResendSeconds * 1000)) {
+      this.lastScanAt = now;
+      this.scanConnections(now, heartbeatMs, commandResendSeconds * 1000);
+    }
+    if (now - this.lastTokenCheckAt >= tokenCheckIntervalSeconds * 1000) {
+      this.lastTokenCheckAt = now;
+      await this.checkTokens();
+    }
+    if (this.presence?.hasChanges) await this.presence.flush();
+  }
+
+  private scanConnections(now: number, heartbeatMs: number, resendMs: number): void {
+    const seen: string[] = [];
+    for (const connection of this.connections.values()) {
+      if (now - connection.lastMessageAt > heartbeatTimeoutIntervals * heartbeatMs) {
+        connection.log().info('agent heartbeat timed out');
+        connection.close(closeCodes.heartbeatTimeout, 'heartbeat timeout');
+        continue;
+      }
+      if (connection.seenSinceFlush) {
+        connection.seenSinceFlush = false;
+        seen.push(connection.deviceId);
+      }
+      if (connection.pendingCommands > 0 && now - connection.lastDesiredStateAt >= resendMs) {
+        this.requestDesiredState(connection);
+      }
+    }
+    this.presence?.markSeen(seen);
+  }
+
+  private async checkTokens(): Promise<void> {
+    if (this.connections.size === 0) return;
+    const held = [...this.connections.values()];
+    const invalid = new Set(
+      await findInvalidAgentTokens(
+        this.domain,
+        held.map((connection) => ({
+          deviceId: connection.deviceId,
+          tokenHash: connection.tokenHash,
+        })),
+      ),
+    );
+    for (const connection of held) {
+      if (invalid.has(connection.deviceId) && !connection.closed) this.dropRevoked(connection);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    const open = [...this.connections.values()];
+    for (const connection of open) connection.close(1001, 'server shutting down');
+    await waitUntil(() => this.connections.size === 0, closeGraceMs);
+    for (const connection of this.connections.values()) connection.terminate();
+    await waitUntil(() => this.connections.size === 0, closeGraceMs);
+
+    const drained = await waitUntil(
+      () => this.inFlight.size === 0,
+      drainTimeoutMs,
+      () => Promise.race([...this.inFlight]),
+    );
+    if (!drained)
+      this.log.warn({ inFlight: this.inFlight.size }, 'agent work still running at close');
+    await this.presence?.flush();
+    this.server.close();
+    this.log.info({ closed: open.length }, 'agent gateway closed');
+  }
+}
+
+function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match ? match[1]! : null;
+}
+
+const statusTexts: Record<number, string> = { 401: 'Unauthorized', 503: 'Service Unavailable' };
+
+function rejectUpgrade(socket: Duplex, status: 401 | 503, message: string): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ error: message });
+  socket.end(
+    `HTTP/1.1 ${status} ${statusTexts[status]}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      (status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '') +
+      `\r\n${body}`,
+  );
+}
+
+/** Polls `done` until it holds or `timeoutMs` passes; `wake` may resolve earlier than the poll. */
+async function waitUntil(
+  done: () => boolean,
+  timeoutMs: number,
+  wake?: () => Promise<unknown>,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return false;
+    await Promise.race([
+      new Promise((resolve) => setTimeout(resolve, Math.min(20, remaining))),
+      wake?.().catch(() => undefined),
+    ]);
+  }
+  return true;
+}

@@ -1,0 +1,25 @@
+export {
+  type AcknowledgementInput,
+  type AcknowledgementOutcome,
+  type AcknowledgementResult,
+  acknowledgeCommand,
+  type AgentDevice,
+} from './acknowledgements.js';
+export type { LowerReason } from './commands.js';
+export {
+  type DesiredState,
+  type HeldSession,
+  loadDesiredState,
+  markCommandsSent,
+  type PendingLower,
+} from './desired-state.js';
+export { reportElevatedAccounts } from './drift.js';
+export { loadEffectiveSettings } from './effective-settings.js';
+export {
+  findInvalidAgentTokens,
+  markDevicesOffline,
+  markDevicesOnline,
+  recordDevicesSeen,
+} from './presence.js';
+export { type RaiseRequestInput, raiseRequestFromDevice } from './raise-request.js';
+export { type RequestExtensionInput, requestExtensionFromDevice } from './request-extension.js';
