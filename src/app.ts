@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,7 +13,11 @@ import {
   systemClock,
   type TransitionScheduler,
 } from './domain/context.js';
+import { createReplicatedDeviceNotifier } from './events/device-notifier.js';
 import { createAppPubSub, createChangePublisher } from './events/pubsub.js';
+import { connectRedis } from './events/redis.js';
+import { createNamespacedRedisEventTarget } from './events/redis-event-target.js';
+import { createGraphQLWebSocketServer } from './http/graphql-ws.js';
 import { createHttpServer, type HttpRoutes, sendJson } from './http/server.js';
 import { createGraphQLServer, type GraphQLServer } from './http/yoga.js';
 import { createJobRunner } from './jobs/index.js';
@@ -57,7 +62,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   });
 
-  const pubsub = createAppPubSub();
+  // With REDIS_URL, events and device notifications reach every replica through Redis.
+  const redis = config.redis.url ? connectRedis(config.redis.url, log) : null;
+  const pubsub = createAppPubSub(
+    redis ? createNamespacedRedisEventTarget(redis, config.redis.channelPrefix, log) : undefined,
+  );
   const publisher: ChangePublisher = createChangePublisher(pubsub);
   const scheduler: TransitionScheduler = jobs.scheduler;
   const agentGateway = createAgentGateway({
@@ -66,7 +75,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxConcurrentDesiredStates: Math.max(1, Math.floor(config.database.poolSize / 2)),
     log,
   });
-  const notifier: DeviceNotifier = agentGateway.notifier;
+  const localNotifier: DeviceNotifier = agentGateway.notifier;
+  const replicatedNotifier = redis
+    ? createReplicatedDeviceNotifier({ local: localNotifier, pubsub, replicaId: randomUUID(), log })
+    : null;
+  const notifier: DeviceNotifier = replicatedNotifier ?? localNotifier;
 
   const domain: DomainContext = {
     prisma: database.prisma,
@@ -80,6 +93,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   agentGateway.start(domain);
 
   const yoga = createGraphQLServer({ config, domain, pubsub, log, jwtSecret });
+  const graphqlWs = createGraphQLWebSocketServer({
+    yoga,
+    log,
+    maxPayloadBytes: config.http.bodyLimitBytes,
+  });
 
   const routes: HttpRoutes = {
     routes: new Map([
@@ -90,6 +108,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           const checks = {
             database: await isDatabaseReady(database),
             scheduler: await jobs.isReady(),
+            ...(redis && { redis: redis.isReady() }),
           };
           const ready = Object.values(checks).every(Boolean);
           sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
@@ -98,6 +117,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ]),
     prefixRoutes: new Map(),
     upgrades: new Map([
+      ['/graphql', graphqlWs.handleUpgrade],
       [agentPath, (request, socket, head) => agentGateway.handleUpgrade(request, socket, head)],
     ]),
     fallback: yoga,
@@ -126,6 +146,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     close: async () => {
       // Agents go first: their close handlers write presence, which needs the pool.
       await agentGateway.close();
+      await graphqlWs.close();
+      log.info('graphql websocket closed');
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
@@ -133,6 +155,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       log.info('http server closed');
       // Jobs stop before the pool ends: Agenda's LISTEN client would keep pool.end() waiting.
       await jobs.stop();
+      await replicatedNotifier?.stop();
+      await redis?.close();
+      if (redis) log.info('redis connections closed');
       await database.close();
       log.info('database pool closed');
     },

@@ -69,6 +69,11 @@ const envSchema = z.object({
   JOBS_RECONCILE_INTERVAL_SECONDS: seconds(60),
   /** Redis connection string. Set: events and agent commands cross replicas through Redis. */
   REDIS_URL: optionalString,
+  /** Prefix of this deployment's Redis channels, default jit; replicas of one deployment share it. */
+  REDIS_CHANNEL_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, { message: 'must contain only letters, digits and _ . : -' })
+    .default('jit'),
   /** pino level, default info (silent under test). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
@@ -105,7 +110,7 @@ export interface Config {
     tokenCheckIntervalSeconds: number;
   };
   jobs: { mongodbUrl?: string; processEveryMs: number; reconcileIntervalSeconds: number };
-  redis: { url?: string };
+  redis: { url?: string; channelPrefix: string };
   log: { level: string };
 }
 
@@ -162,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       processEveryMs: e.JOBS_PROCESS_EVERY_MS,
       reconcileIntervalSeconds: e.JOBS_RECONCILE_INTERVAL_SECONDS,
     },
-    redis: { url: e.REDIS_URL },
+    redis: { url: e.REDIS_URL, channelPrefix: e.REDIS_CHANNEL_PREFIX },
     log: { level: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info') },
   };
   return Object.freeze(config);

@@ -52,6 +52,12 @@ export function endAtTokenExpiry<T>(
   });
 }
 
+/** Expiry of the token a GraphQL context was built from (its exp claim), or null without one. */
+export function tokenExpiryOf(context: object): Date | null {
+  const exp = (context as { jwt?: { payload?: { exp?: unknown } } }).jwt?.payload?.exp;
+  return typeof exp === 'number' ? new Date(exp * 1000) : null;
+}
+
 const readsByEvent = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /**

@@ -4,7 +4,7 @@ import {
   extractFromHeader,
   useJWT,
 } from '@graphql-yoga/plugin-jwt';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, type Plugin, useExtendContext } from 'graphql-yoga';
 
 import type { Config } from '../config.js';
 import type { DomainContext } from '../domain/context.js';
@@ -54,7 +54,6 @@ export function createGraphQLServer(options: YogaOptions) {
       error: (...args) => log.warn({ yoga: args.map(String).join(' ') }, 'yoga'),
     },
     maskedErrors: { maskError: createErrorMasker(log) },
-    context: createContextFactory({ domain, pubsub, log }),
     plugins: [
       useJWT({
         signingKeyProviders: [signingKeyProvider],
@@ -70,6 +69,9 @@ export function createGraphQLServer(options: YogaOptions) {
         reject: { missingToken: true, invalidToken: true },
         extendContext: 'jwt',
       }),
+      // After useJWT: over WebSocket the token is verified while the context is built, and the
+      // principal can only be read once that has happened. Yoga's `context` option would run first.
+      useExtendContext(createContextFactory({ domain, pubsub, log })),
       ...(options.plugins ?? []),
     ],
   });

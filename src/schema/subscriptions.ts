@@ -8,6 +8,7 @@ import {
   readOncePerEvent,
   tokenExpired,
   type TokenExpired,
+  tokenExpiryOf,
 } from '../events/subscription-streams.js';
 import { builder } from './builder.js';
 import type { GraphQLContext } from './context.js';
@@ -70,12 +71,6 @@ export function matchesChange(
  */
 function startEventScope(context: GraphQLContext): void {
   Object.assign(context, initContextCache());
-}
-
-/** Expiry of the subscriber's token (its exp claim), or null when it has none. */
-function tokenExpiryOf(context: GraphQLContext): Date | null {
-  const exp = (context as { jwt?: { payload?: { exp?: unknown } } }).jwt?.payload?.exp;
-  return typeof exp === 'number' ? new Date(exp * 1000) : null;
 }
 
 function changesFor(context: GraphQLContext, keep: (change: RequestChange) => boolean) {
