@@ -2,7 +2,7 @@
 // migrations, the application, and the shutdown order on SIGINT / SIGTERM.
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded-postgres.js';
+import type { EmbeddedDatabase } from './db/embedded-postgres.js';
 import { migrateDatabase } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { signConsoleToken } from './tokens.js';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.database.url;
   if (!databaseUrl) {
+    const startEmbeddedPostgres = await loadEmbeddedPostgres();
     embedded = await startEmbeddedPostgres(
       config.database.dataDir,
       config.database.embeddedPort,
@@ -66,6 +67,24 @@ async function main(): Promise<void> {
     await embedded?.stop().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/**
+ * Imports the embedded PostgreSQL starter, only when it is used. Importing embedded-postgres
+ * installs async-exit-hook, whose SIGINT and SIGTERM handlers exit with 128 + signal as soon as
+ * the embedded server has stopped, cutting the ordered shutdown above short (jobs, then the pool).
+ * main() handles those two signals itself, so the handlers the import added are removed again.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { startEmbeddedPostgres } = await import('./db/embedded-postgres.js');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return startEmbeddedPostgres;
 }
 
 void main();

@@ -23,7 +23,8 @@ export function defineSuspendSilentDevices(
 
 /**
  * Time between checks for silent devices: a fifth of the offline delay, so a session is marked
- * at most 20 % late, between 1 s and 30 s.
+ * at most 20 % late, between 1 s and 30 s. Agenda picks a recurring job up on its scans, so an
+ * interval shorter than JOBS_PROCESS_EVERY_MS acts as that scan interval.
  */
 export function silentDeviceCheckIntervalMs(offlineRevokeAfterSeconds: number): number {
   return Math.min(30_000, Math.max(1000, (offlineRevokeAfterSeconds * 1000) / 5));

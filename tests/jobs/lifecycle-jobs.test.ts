@@ -169,7 +169,10 @@ describe('revocation', () => {
 
   it('cancels the end job of an active request', async () => {
     const device = await enrollTestDevice(test);
-    const created = await createTestRequest(test, { durationSeconds: 3600, deviceIds: [device.id] });
+    const created = await createTestRequest(test, {
+      durationSeconds: 3600,
+      deviceIds: [device.id],
+    });
     expect(await jobRowsOf(created.id)).toHaveLength(1);
 
     const result = await test.gql(revoke, { id: created.id });

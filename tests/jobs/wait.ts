@@ -11,7 +11,8 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
