@@ -1,5 +1,7 @@
-import { type DocumentNode, type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
+import type { DocumentNode, ExecutionArgs, GraphQLError } from 'graphql';
+import { getOperationAST } from 'graphql';
 import { CloseCode, type Context, type SubscribePayload } from 'graphql-ws';
+import { createGraphQLError } from 'graphql-yoga';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
@@ -100,10 +102,10 @@ async function authorizeConnection(
   try {
     ({ context } = await buildContext(yoga, ctx));
   } catch (error) {
-    if (!(error instanceof GraphQLError)) {
-      log.error({ err: error }, 'graphql-ws authentication failed unexpectedly');
-    } else {
+    if (isGraphQLError(error)) {
       log.info({ reason: error.message }, 'graphql-ws connection rejected');
+    } else {
+      log.error({ err: error }, 'graphql-ws authentication failed unexpectedly');
     }
     return false;
   }
@@ -137,12 +139,12 @@ async function prepareSubscription(
 
     const document: DocumentNode = parse(payload.query);
     const errors = validate(schema, document);
-    if (errors.length > 0) return errors;
+    if (errors.length > 0) return errors.map(toProtocolError);
 
     const operation = getOperationAST(document, payload.operationName);
     if (operation && operation.operation !== 'subscription') {
       return [
-        new GraphQLError(
+        createGraphQLError(
           `Only subscriptions are accepted over WebSocket; send this ${operation.operation} with POST /graphql.`,
           { extensions: { code: 'BAD_REQUEST' } },
         ),
@@ -158,10 +160,34 @@ async function prepareSubscription(
       rootValue,
     };
   } catch (error) {
-    if (error instanceof GraphQLError) return [error];
+    if (isGraphQLError(error)) return [toProtocolError(error)];
     log.error({ err: error }, 'graphql-ws subscribe failed unexpectedly');
     return [
-      new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+      createGraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
     ];
   }
+}
+
+/**
+ * Checked by name, not with instanceof: graphql can be loaded twice (its CommonJS and ESM
+ * builds, as under vitest), and then each copy has its own GraphQLError class.
+ */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
+}
+
+/**
+ * Re-creates an error with the GraphQLError class that graphql-ws checks with instanceof before
+ * it sends errors from onSubscribe. Yoga loads graphql the way graphql-ws does, so
+ * createGraphQLError builds errors of the class graphql-ws knows.
+ */
+function toProtocolError(error: GraphQLError): GraphQLError {
+  return createGraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+  });
 }

@@ -173,7 +173,8 @@ export async function subscribeSse(
     signal: abort.signal,
   });
   const results = new ResultQueue();
-  if (response.ok && response.body) void readEvents(response.body, results);
+  const isEventStream = response.headers.get('content-type')?.startsWith('text/event-stream');
+  if (isEventStream && response.body) void readEvents(response.body, results);
   else {
     results.push((await response.json()) as SubscriptionResult);
     results.finish();
