@@ -402,10 +402,9 @@ async function waitUntil(
   while (!done()) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return false;
-    await Promise.race([
-      new Promise((resolve) => setTimeout(resolve, Math.min(20, remaining))),
-      wake?.().catch(() => undefined),
-    ]);
+    const poll = new Promise((resolve) => setTimeout(resolve, Math.min(20, remaining)));
+    // Only real promises may join the race: a plain value would win at once and starve I/O.
+    await (wake ? Promise.race([poll, wake().catch(() => undefined)]) : poll);
   }
   return true;
 }

@@ -137,3 +137,12 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Connects and reads the three frames every connection starts with. */
+export async function openAgent(baseUrl: string, token: string) {
+  const agent = await TestAgent.connect(baseUrl, token);
+  const welcome = await agent.next('server.welcome');
+  const settings = await agent.next('server.settings');
+  const state = await agent.next('server.desired-state');
+  return { agent, welcome, settings, state };
+}
