@@ -191,6 +191,7 @@ export class SessionKeeper {
     this.retryAttempts.delete(desired.deviceSessionId);
     this.retryAtMs.delete(desired.deviceSessionId);
     const remainingMs = desired.remainingSeconds * 1000;
+    const deadlineMonotonicMs = clock.nowMs() + remainingMs;
     const previous = this.sessions.get(desired.deviceSessionId);
     this.sessions.set(desired.deviceSessionId, {
       deviceSessionId: desired.deviceSessionId,
@@ -198,11 +199,19 @@ export class SessionKeeper {
       userAccountName: desired.userAccountName,
       internetAccessRequired: desired.internetAccessRequired,
       offlineRevokeAfterMs: desired.offlineRevokeAfterSeconds * 1000,
-      deadlineMonotonicMs: clock.nowMs() + remainingMs,
+      deadlineMonotonicMs,
       wallDeadlineMs: clock.wallNowMs() + remainingMs,
       state: 'applied',
     });
-    if (previous?.state !== 'applied') {
+    if (previous?.state === 'applied') {
+      // The server's clock moves the deadline by a few milliseconds each time; log real changes.
+      if (Math.abs(deadlineMonotonicMs - previous.deadlineMonotonicMs) >= 2000) {
+        log.info(
+          { deviceSessionId: desired.deviceSessionId, remainingSeconds: desired.remainingSeconds },
+          'session deadline moved',
+        );
+      }
+    } else {
       log.info(
         {
           deviceSessionId: desired.deviceSessionId,
