@@ -17,7 +17,13 @@ import { createReplicatedDeviceNotifier } from './events/device-notifier.js';
 import { createAppPubSub, createChangePublisher } from './events/pubsub.js';
 import { connectRedis } from './events/redis.js';
 import { createNamespacedRedisEventTarget } from './events/redis-event-target.js';
+import {
+  createConsoleTokenVerifier,
+  createExportHandler,
+  exportPathPrefix,
+} from './http/export.js';
 import { createGraphQLWebSocketServer } from './http/graphql-ws.js';
+import { limitRequestBody } from './http/limits.js';
 import { createHttpServer, type HttpRoutes, sendJson } from './http/server.js';
 import { createGraphQLServer, type GraphQLServer } from './http/yoga.js';
 import { createJobRunner } from './jobs/index.js';
@@ -115,12 +121,22 @@ export async function createApp(options: AppOptions): Promise<App> {
         },
       ],
     ]),
-    prefixRoutes: new Map(),
+    prefixRoutes: new Map([
+      [
+        exportPathPrefix,
+        createExportHandler({
+          prisma: database.prisma,
+          clock: domain.clock,
+          log,
+          verifyToken: createConsoleTokenVerifier(config, jwtSecret),
+        }),
+      ],
+    ]),
     upgrades: new Map([
       ['/graphql', graphqlWs.handleUpgrade],
       [agentPath, (request, socket, head) => agentGateway.handleUpgrade(request, socket, head)],
     ]),
-    fallback: yoga,
+    fallback: limitRequestBody(yoga, config.http.bodyLimitBytes),
   };
   const httpServer = createHttpServer(routes, log);
 

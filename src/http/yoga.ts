@@ -15,8 +15,11 @@ import {
   createErrorMasker,
   type GraphQLContext,
   schema,
+  useOperationLog,
+  useValidationErrorFields,
 } from '../schema/index.js';
 import { extractFromConnectionAuthorization } from './connection-token.js';
+import { createQueryLimitPlugins } from './limits.js';
 
 export interface YogaOptions {
   config: Config;
@@ -54,6 +57,8 @@ export function createGraphQLServer(options: YogaOptions) {
       error: (...args) => log.warn({ yoga: args.map(String).join(' ') }, 'yoga'),
     },
     maskedErrors: { maskError: createErrorMasker(log) },
+    // The HTTP server rejects larger bodies first (limitRequestBody); this covers yoga.fetch callers.
+    maxRequestBodySize: config.http.bodyLimitBytes,
     plugins: [
       useJWT({
         signingKeyProviders: [signingKeyProvider],
@@ -72,6 +77,9 @@ export function createGraphQLServer(options: YogaOptions) {
       // After useJWT: over WebSocket the token is verified while the context is built, and the
       // principal can only be read once that has happened. Yoga's `context` option would run first.
       useExtendContext(createContextFactory({ domain, pubsub, log })),
+      ...createQueryLimitPlugins(),
+      useValidationErrorFields(),
+      useOperationLog(),
       ...(options.plugins ?? []),
     ],
   });

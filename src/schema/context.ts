@@ -5,6 +5,7 @@ import type { PrismaClient } from '../db/client.js';
 import type { AppPubSub } from '../events/pubsub.js';
 import type { Actor, DomainContext, Role } from '../domain/context.js';
 import type { Logger } from '../logger.js';
+import { requestIdOf } from './operation-log.js';
 
 /** The signed-in console user, taken from a verified JWT. */
 export interface Principal {
@@ -19,7 +20,12 @@ export interface GraphQLContext {
   principal: Principal | null;
   /** The principal as the domain records it; only meaningful when `principal` is set. */
   actor: Actor;
+  /** Correlates the log lines of one request; also sent back in the X-Request-Id header. */
+  requestId: string;
+  /** Logger carrying requestId, actor and role; also the domain's logger for this operation. */
   log: Logger;
+  /** JIT requests this operation read or changed, for its log line. */
+  jitRequestIds: Set<string>;
 }
 
 const roles: readonly Role[] = ['admin', 'approver', 'auditor'];
@@ -64,13 +70,18 @@ export function createContextFactory(services: ContextServices) {
     initial: YogaInitialContext & { jwt?: { payload: Record<string, unknown> } },
   ): GraphQLContext => {
     const principal = principalFromClaims(initial.jwt?.payload);
+    const requestId = requestIdOf(initial.request);
+    const log = services.log.child({ requestId, actor: principal.sub, role: principal.role });
     return {
       prisma: services.domain.prisma,
-      domain: services.domain,
+      // The domain logs through the operation's logger, so its lines carry the request id too.
+      domain: { ...services.domain, log },
       pubsub: services.pubsub,
       principal,
       actor: { kind: 'admin', id: principal.sub, role: principal.role },
-      log: services.log.child({ actor: principal.sub }),
+      requestId,
+      log,
+      jitRequestIds: new Set(),
     };
   };
 }

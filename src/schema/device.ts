@@ -31,7 +31,14 @@ export const DeviceGroupRef = builder.prismaNode('DeviceGroup', {
 builder.prismaObjectField(DeviceRef, 'groups', (t) =>
   t.field({
     type: [DeviceGroupRef],
-    select: { memberships: { select: { group: true }, orderBy: { group: { name: 'asc' } } } },
+    description: 'Groups the device belongs to, sorted by name.',
+    // The client's selection on DeviceGroup is planned into the same statement as the memberships.
+    select: (_args, _context, nestedSelection) => ({
+      memberships: {
+        select: { group: nestedSelection(true) },
+        orderBy: [{ group: { name: 'asc' } }, { groupId: 'asc' }],
+      },
+    }),
     resolve: (device) => device.memberships.map((membership) => membership.group),
   }),
 );
@@ -39,7 +46,13 @@ builder.prismaObjectField(DeviceRef, 'groups', (t) =>
 builder.prismaObjectField(DeviceGroupRef, 'devices', (t) =>
   t.field({
     type: [DeviceRef],
-    select: { members: { select: { device: true }, orderBy: { device: { name: 'asc' } } } },
+    description: 'Devices in the group, sorted by name.',
+    select: (_args, _context, nestedSelection) => ({
+      members: {
+        select: { device: nestedSelection(true) },
+        orderBy: [{ device: { name: 'asc' } }, { deviceId: 'asc' }],
+      },
+    }),
     resolve: (group) => group.members.map((member) => member.device),
   }),
 );

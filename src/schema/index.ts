@@ -13,7 +13,19 @@ export {
   type Principal,
   principalFromClaims,
 } from './context.js';
-export { createErrorMasker } from './errors.js';
+export { createErrorMasker, useValidationErrorFields } from './errors.js';
+export { requestIdFromHeader, requestIdOf, useOperationLog } from './operation-log.js';
+export {
+  columnsOf,
+  type RequestColumn,
+  type RequestRow,
+  requestOrderBy,
+  requestRowSelect,
+  type RequestTable,
+  requestTableWhere,
+  requireColumns,
+  type SortDirection,
+} from './request-table.js';
 
 /** The GraphQL schema, built once from the Pothos type files imported above. */
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,3 +1,4 @@
+import type { Prisma } from '../db/client.js';
 import {
   createDeviceGroup,
   enrollDevice,
@@ -6,11 +7,13 @@ import {
   setExcludedAccounts,
   updateDeviceGroupMembers,
 } from '../domain/devices/devices.js';
-import { ValidationError } from '../domain/errors.js';
 import { getAgentSettings, updateAgentSettings } from '../domain/settings/agent-settings.js';
 import { builder } from './builder.js';
-import { EnrolledDeviceRef } from './device.js';
-import { maxPageSize, maxSearchLength } from './request-queries.js';
+import { checkConnectionArgs } from './connection-args.js';
+import type { Principal } from './context.js';
+import { DeviceRef, EnrolledDeviceRef } from './device.js';
+import { resolveTotalCount } from './request-queries.js';
+import { escapeLike, requireSearchTerm } from './request-table.js';
 
 const AgentSettingsRef = builder
   .objectRef<{
@@ -26,46 +29,95 @@ const AgentSettingsRef = builder
     }),
   });
 
-function deviceSearchWhere(search: string | null | undefined) {
-  const term = search?.trim();
-  if (!term) return {};
-  if (term.length > maxSearchLength) {
-    throw new ValidationError(
-      'search',
-      `Search text is ${term.length} characters long; the maximum is ${maxSearchLength}.`,
-    );
-  }
+/** Case-insensitive search over device name and serial number. */
+function deviceSearchWhere(search: string | null | undefined): Prisma.DeviceWhereInput {
+  const term = requireSearchTerm(search);
+  if (term === null) return {};
+  const pattern = escapeLike(term);
   return {
     OR: [
-      { name: { contains: term, mode: 'insensitive' as const } },
-      { serialNumber: { contains: term, mode: 'insensitive' as const } },
+      { name: { contains: pattern, mode: 'insensitive' } },
+      { serialNumber: { contains: pattern, mode: 'insensitive' } },
     ],
   };
 }
 
-builder.queryFields((t) => ({
-  devices: t.prismaConnection({
-    type: 'Device',
-    cursor: 'id',
-    defaultSize: 50,
-    maxSize: maxPageSize,
-    args: { search: t.arg.string() },
-    totalCount: (_parent, args, context) =>
-      context.prisma.device.count({ where: deviceSearchWhere(args.search) }),
-    resolve: (query, _parent, args, context) =>
-      context.prisma.device.findMany({
-        ...query,
-        where: deviceSearchWhere(args.search),
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+const DeviceConnectionRef = builder.connectionObject(
+  {
+    type: DeviceRef,
+    name: 'DeviceConnection',
+    fields: (t) => ({
+      totalCount: t.int({
+        description: 'Devices matching the search, on every page.',
+        resolve: (connection) => resolveTotalCount(connection),
       }),
+    }),
+  },
+  { name: 'DeviceEdge' },
+);
+
+const ViewerRef = builder.objectRef<Principal>('Viewer').implement({
+  description: 'The signed-in console user, so a console can hide what the role may not do.',
+  fields: (t) => ({
+    id: t.exposeString('sub', { description: 'The `sub` claim of the token.' }),
+    role: t.exposeString('role', { description: 'admin, approver or auditor.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.field({
+    type: ViewerRef,
+    resolve: (_parent, _args, context) => context.principal!,
+  }),
+  devices: t.prismaConnection(
+    {
+      type: 'Device',
+      description: 'Enrolled devices, sorted by name.',
+      cursor: 'id',
+      defaultSize: 50,
+      maxSize: checkConnectionArgs,
+      args: {
+        search: t.arg.string({
+          description: 'Case-insensitive text in the name or serial number.',
+        }),
+      },
+      totalCount: (_parent, args, context) =>
+        context.prisma.device.count({ where: deviceSearchWhere(args.search) }),
+      resolve: (query, _parent, args, context) =>
+        context.prisma.device.findMany({
+          ...query,
+          where: deviceSearchWhere(args.search),
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        }),
+    },
+    DeviceConnectionRef,
+  ),
+  device: t.prismaField({
+    type: 'Device',
+    nullable: true,
+    description: 'One device by id; null when there is none.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _parent, args, context) =>
+      context.prisma.device.findUnique({ ...query, where: { id: String(args.id) } }),
   }),
   deviceGroups: t.prismaField({
     type: ['DeviceGroup'],
+    description: 'Every device group, sorted by name.',
     resolve: (query, _parent, _args, context) =>
-      context.prisma.deviceGroup.findMany({ ...query, orderBy: { name: 'asc' } }),
+      context.prisma.deviceGroup.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+  }),
+  deviceGroup: t.prismaField({
+    type: 'DeviceGroup',
+    nullable: true,
+    description: 'One device group by id; null when there is none.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _parent, args, context) =>
+      context.prisma.deviceGroup.findUnique({ ...query, where: { id: String(args.id) } }),
   }),
   agentSettings: t.field({
     type: AgentSettingsRef,
+    description:
+      "A device group's own settings, or the global default when the group has none or no group is given.",
     args: { deviceGroupId: t.arg.id() },
     resolve: (_parent, args, context) =>
       getAgentSettings(
@@ -101,7 +153,9 @@ const UpdateDeviceGroupMembersInput = builder.inputType('UpdateDeviceGroupMember
 const UpdateAgentSettingsInput = builder.inputType('UpdateAgentSettingsInput', {
   fields: (t) => ({
     deviceGroupId: t.id({ description: 'Absent: the global default.' }),
-    dailyRequestLimit: t.int(),
+    dailyRequestLimit: t.int({
+      description: 'Requests one user account may raise per day, 0 to 1000.',
+    }),
     jitSectionVisible: t.boolean(),
     requestSubmissionEnabled: t.boolean(),
   }),
@@ -123,6 +177,7 @@ const ids = (values: readonly (string | number)[] | null | undefined) => values?
 builder.mutationFields((t) => ({
   enrollDevice: t.field({
     type: EnrolledDeviceRef,
+    description: 'Enrolls a device and returns its agent token, which is shown only here.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: EnrollDeviceInput, required: true }) },
     resolve: (_root, { input }, context) =>
@@ -133,6 +188,8 @@ builder.mutationFields((t) => ({
   }),
   rotateAgentToken: t.field({
     type: EnrolledDeviceRef,
+    description:
+      'Issues a new agent token; the old one stops working at once. Also re-enables a revoked token.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: DeviceIdInput, required: true }) },
     resolve: (_root, { input }, context) =>
@@ -140,6 +197,8 @@ builder.mutationFields((t) => ({
   }),
   revokeAgentToken: t.prismaField({
     type: 'Device',
+    description:
+      'Revokes the agent token: the agent is refused and the device is no longer targeted.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: DeviceIdInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
@@ -149,6 +208,7 @@ builder.mutationFields((t) => ({
   }),
   setExcludedAccounts: t.prismaField({
     type: 'Device',
+    description: "Replaces the local accounts the device's agent never lowers.",
     authScopes: { admin: true },
     args: { input: t.arg({ type: SetExcludedAccountsInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
@@ -163,6 +223,7 @@ builder.mutationFields((t) => ({
   }),
   createDeviceGroup: t.prismaField({
     type: 'DeviceGroup',
+    description: 'Creates a device group with a unique name.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateDeviceGroupInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
@@ -175,6 +236,7 @@ builder.mutationFields((t) => ({
   }),
   updateDeviceGroupMembers: t.prismaField({
     type: 'DeviceGroup',
+    description: 'Adds and removes members in one step; running sessions keep their devices.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateDeviceGroupMembersInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
@@ -188,6 +250,8 @@ builder.mutationFields((t) => ({
   }),
   updateAgentSettings: t.field({
     type: AgentSettingsRef,
+    description:
+      "Changes the global default (no deviceGroupId) or one group's settings; absent fields keep their value.",
     authScopes: { admin: true },
     args: { input: t.arg({ type: UpdateAgentSettingsInput, required: true }) },
     resolve: (_root, { input }, context) =>

@@ -1,6 +1,7 @@
 import { remainingSeconds } from '../domain/requests/lifecycle.js';
 import { builder } from './builder.js';
 import { DeviceRef } from './device.js';
+import { devicesOfRequest } from './request-table.js';
 import {
   DeviceSessionStateEnum,
   DurationTypeEnum,
@@ -82,29 +83,34 @@ export const JitRequestRef = builder.prismaNode('JitRequest', {
     devices: t.field({
       type: [DeviceRef],
       description:
-        'Devices of the request: those with a device session once it started, otherwise the named devices and the current members of named groups.',
-      select: {
-        deviceSessions: { select: { device: true }, orderBy: { device: { name: 'asc' } } },
-        targets: {
-          select: {
-            device: true,
-            group: { select: { members: { select: { device: true } } } },
+        'Devices of the request, sorted by name: those with a device session once it started, otherwise the named devices and the current members of named groups.',
+      select: (_args, _context, nestedSelection) => {
+        // The client's selection on Device, loaded in the same statements for all three paths.
+        // Typed as `true` (every scalar) because Pothos resolves each Device field from it.
+        const device = withIdAndName(nestedSelection(true)) as true;
+        return {
+          deviceSessions: { select: { device } },
+          targets: {
+            select: { device, group: { select: { members: { select: { device } } } } },
           },
-        },
+        };
       },
-      resolve: (request) => {
-        if (request.deviceSessions.length > 0)
-          return request.deviceSessions.map((session) => session.device);
-        const devices = new Map<string, (typeof request.targets)[number]['device'] & object>();
-        for (const target of request.targets) {
-          if (target.device) devices.set(target.device.id, target.device);
-          for (const member of target.group?.members ?? [])
-            devices.set(member.device.id, member.device);
-        }
-        return [...devices.values()].sort((a, b) => a.name.localeCompare(b.name));
-      },
+      resolve: (request) => devicesOfRequest(request),
     }),
-    deviceSessions: t.relation('deviceSessions', { query: { orderBy: { id: 'asc' } } }),
+    deviceSessions: t.relation('deviceSessions', {
+      query: { orderBy: [{ device: { name: 'asc' } }, { id: 'asc' }] },
+    }),
     auditTrail: t.relation('auditEvents', { query: { orderBy: { id: 'asc' } } }),
   }),
 });
+
+/**
+ * Widens a planned Prisma selection so it always loads `id` and `name`, which `devicesOfRequest`
+ * sorts and deduplicates by. `true` and `include` already load every scalar.
+ */
+function withIdAndName(planned: unknown) {
+  if (planned && typeof planned === 'object' && 'select' in planned && planned.select) {
+    return { ...planned, select: { ...(planned.select as object), id: true, name: true } };
+  }
+  return planned === true || planned === undefined ? true : planned;
+}

@@ -1,42 +1,32 @@
-import type { Prisma } from '../db/client.js';
-import { ValidationError } from '../domain/errors.js';
-import { pastStatuses } from '../domain/requests/lifecycle.js';
 import { builder } from './builder.js';
+import { checkConnectionArgs } from './connection-args.js';
 import { JitStatusEnum, LiveTabEnum } from './enums.js';
 import { JitRequestRef } from './jit-request.js';
-
-export const maxPageSize = 100;
-export const maxSearchLength = 200;
+import { noteRequestIds } from './operation-log.js';
+import {
+  countConnectionOnce,
+  countOfConnection,
+  countRequests,
+  exactCountLimit,
+} from './request-count.js';
+import {
+  columnsOf,
+  type RequestColumn,
+  requestOrderBy,
+  requestSortColumns,
+  type RequestTable,
+  requestTables,
+  requestTableWhere,
+  type SortDirection,
+} from './request-table.js';
 
 export const SortDirectionEnum = builder.enumType('SortDirection', {
   values: ['ASC', 'DESC'] as const,
 });
 
-/** Table columns a console may sort by; each maps to one JitRequest column. */
-export const requestSortColumns = {
-  NAME: 'name',
-  USER_ACCOUNT_NAME: 'userAccountName',
-  STATUS: 'status',
-  DURATION_TYPE: 'durationType',
-  DURATION_SECONDS: 'durationSeconds',
-  REQUESTED_BY: 'requestedBy',
-  REQUESTED_AT: 'requestedAt',
-  APPROVED_AT: 'approvedAt',
-  SCHEDULED_START_AT: 'scheduledStartAt',
-  STARTED_AT: 'startedAt',
-  ENDED_AT: 'endedAt',
-  EXPIRES_AT: 'expiresAt',
-} as const;
-
-const nullableSortColumns = [
-  'approvedAt',
-  'scheduledStartAt',
-  'startedAt',
-  'endedAt',
-  'expiresAt',
-] as const;
-
 export const JitRequestSortFieldEnum = builder.enumType('JitRequestSortField', {
+  description:
+    'Columns a request table can be sorted by. Ties are broken by id, so pages never overlap. Empty values sort last in both directions; STATUS and the other enums sort in declaration order.',
   values: Object.keys(requestSortColumns) as (keyof typeof requestSortColumns)[],
 });
 
@@ -47,109 +37,148 @@ export const JitRequestOrderInput = builder.inputType('JitRequestOrder', {
   }),
 });
 
-type RequestOrder = { field: keyof typeof requestSortColumns; direction?: 'ASC' | 'DESC' | null };
+export const RequestTableEnum = builder.enumType('RequestTable', {
+  description: 'The Live tables (PENDING, ACTIVE, SCHEDULED) and the Past table.',
+  values: requestTables,
+});
 
-/** Prisma ordering for a table sort, with the id as tie-breaker so cursors stay stable. */
-export function requestOrderBy(
-  order: RequestOrder | null | undefined,
-): Prisma.JitRequestOrderByWithRelationInput[] {
-  const direction = (order?.direction ?? 'DESC') === 'ASC' ? 'asc' : 'desc';
-  const column = requestSortColumns[order?.field ?? 'REQUESTED_AT'];
-  const nullable = (nullableSortColumns as readonly string[]).includes(column);
-  return [
-    { [column]: nullable ? { sort: direction, nulls: 'last' } : direction },
-    { id: direction },
-  ];
+const TableColumnRef = builder
+  .objectRef<{ column: RequestColumn; table: RequestTable }>('TableColumn')
+  .implement({
+    description: 'One column of a request table, for a column chooser.',
+    fields: (t) => ({
+      key: t.string({
+        description:
+          'Stable key: the JitRequest field that holds the value, also accepted by the CSV export in `columns`.',
+        resolve: ({ column }) => column.key,
+      }),
+      label: t.string({ resolve: ({ column }) => column.label }),
+      sortable: t.boolean({ resolve: ({ column }) => column.sortField !== null }),
+      sortField: t.field({
+        type: JitRequestSortFieldEnum,
+        nullable: true,
+        description: 'The orderBy field that sorts by this column; null when it cannot be sorted.',
+        resolve: ({ column }) => column.sortField,
+      }),
+      defaultVisible: t.boolean({
+        description: 'Whether the console shows the column before the user picks columns.',
+        resolve: ({ column, table }) => column.defaultIn.includes(table),
+      }),
+    }),
+  });
+
+export const JitRequestConnectionRef = builder.connectionObject(
+  {
+    type: JitRequestRef,
+    name: 'JitRequestConnection',
+    fields: (t) => ({
+      totalCount: t.int({
+        description: `Rows matching the filters, on every page: exact up to ${exactCountLimit}, PostgreSQL's estimate above (see totalCountIsEstimate).`,
+        resolve: (connection) => resolveTotalCount(connection),
+      }),
+      totalCountIsEstimate: t.boolean({
+        description: `True when more than ${exactCountLimit} rows match and totalCount is PostgreSQL's estimate instead of an exact count.`,
+        resolve: async (connection) => {
+          await resolveTotalCount(connection);
+          return (await countOfConnection(connection))?.isEstimate ?? false;
+        },
+      }),
+    }),
+  },
+  { name: 'JitRequestEdge' },
+);
+
+/** Reads the total count that the Prisma plugin places on a connection (a number or a loader). */
+export function resolveTotalCount(connection: object): number | Promise<number> {
+  const { totalCount } = connection as { totalCount?: number | (() => number | Promise<number>) };
+  if (typeof totalCount === 'function') return totalCount();
+  return totalCount ?? 0;
 }
 
-/** Where-clause for free-text search over name, account, requester, reasons and device names. */
-export function requestSearchWhere(search: string | null | undefined): Prisma.JitRequestWhereInput {
-  const term = search?.trim();
-  if (!term) return {};
-  if (term.length > maxSearchLength) {
-    throw new ValidationError(
-      'search',
-      `Search text is ${term.length} characters long; the maximum is ${maxSearchLength}.`,
-    );
-  }
-  return { searchText: { contains: term.toLowerCase() } };
-}
+type OrderArg = { field: keyof typeof requestSortColumns; direction?: SortDirection | null };
 
-function requirePageSize(first: number | null | undefined) {
-  if (first !== null && first !== undefined && (first < 0 || first > maxPageSize)) {
-    throw new ValidationError('first', `first must be between 0 and ${maxPageSize}, not ${first}.`);
-  }
-}
+const orderByOf = (order: OrderArg | null | undefined) =>
+  requestOrderBy(order?.field, order?.direction ?? 'DESC');
 
 builder.queryFields((t) => ({
-  liveRequests: t.prismaConnection({
-    type: 'JitRequest',
-    cursor: 'id',
-    defaultSize: 50,
-    maxSize: maxPageSize,
-    totalCount: (_parent, args, context) =>
-      context.prisma.jitRequest.count({
-        where: { status: args.tab, ...requestSearchWhere(args.search) },
-      }),
-    args: {
-      tab: t.arg({ type: LiveTabEnum, required: true }),
-      search: t.arg.string(),
-      orderBy: t.arg({ type: JitRequestOrderInput }),
+  liveRequests: t.prismaConnection(
+    {
+      type: 'JitRequest',
+      description:
+        'One Live table. Sorted by requestedAt, newest first, unless orderBy says otherwise.',
+      cursor: 'id',
+      defaultSize: 50,
+      maxSize: checkConnectionArgs,
+      args: {
+        tab: t.arg({ type: LiveTabEnum, required: true }),
+        search: t.arg.string({
+          description:
+            'Case-insensitive text found in the name, user account, requester, approver, revoker, reasons or device and group names.',
+        }),
+        orderBy: t.arg({ type: JitRequestOrderInput }),
+      },
+      totalCount: async (_parent, args, context) => {
+        const where = requestTableWhere(args.tab, args);
+        return (await countConnectionOnce(args, () => countRequests(context.prisma, where))).count;
+      },
+      resolve: (query, _parent, args, context) =>
+        context.prisma.jitRequest.findMany({
+          ...query,
+          where: requestTableWhere(args.tab, args),
+          orderBy: orderByOf(args.orderBy),
+        }),
     },
-    resolve: (query, _parent, args, context) => {
-      requirePageSize(args.first);
-      return context.prisma.jitRequest.findMany({
-        ...query,
-        where: { status: args.tab, ...requestSearchWhere(args.search) },
-        orderBy: requestOrderBy(args.orderBy),
-      });
+    JitRequestConnectionRef,
+  ),
+  pastRequests: t.prismaConnection(
+    {
+      type: 'JitRequest',
+      description:
+        'The Past table: requests that ended and never change again. Sorted by requestedAt, newest first, unless orderBy says otherwise.',
+      cursor: 'id',
+      defaultSize: 50,
+      maxSize: checkConnectionArgs,
+      args: {
+        search: t.arg.string({
+          description:
+            'Case-insensitive text found in the name, user account, requester, approver, revoker, reasons or device and group names.',
+        }),
+        statuses: t.arg({
+          type: [JitStatusEnum],
+          description: 'Past statuses to include; absent or empty: all of them.',
+        }),
+        orderBy: t.arg({ type: JitRequestOrderInput }),
+      },
+      totalCount: async (_parent, args, context) => {
+        const where = requestTableWhere('PAST', args);
+        return (await countConnectionOnce(args, () => countRequests(context.prisma, where))).count;
+      },
+      resolve: (query, _parent, args, context) =>
+        context.prisma.jitRequest.findMany({
+          ...query,
+          where: requestTableWhere('PAST', args),
+          orderBy: orderByOf(args.orderBy),
+        }),
     },
-  }),
-  pastRequests: t.prismaConnection({
-    type: 'JitRequest',
-    cursor: 'id',
-    defaultSize: 50,
-    maxSize: maxPageSize,
-    totalCount: (_parent, args, context) =>
-      context.prisma.jitRequest.count({ where: pastWhere(args.statuses, args.search) }),
-    args: {
-      search: t.arg.string(),
-      statuses: t.arg({ type: [JitStatusEnum] }),
-      orderBy: t.arg({ type: JitRequestOrderInput }),
-    },
-    resolve: (query, _parent, args, context) => {
-      requirePageSize(args.first);
-      return context.prisma.jitRequest.findMany({
-        ...query,
-        where: pastWhere(args.statuses, args.search),
-        orderBy: requestOrderBy(args.orderBy),
-      });
-    },
-  }),
+    JitRequestConnectionRef,
+  ),
   jitRequest: t.prismaField({
     type: 'JitRequest',
     nullable: true,
+    description: 'One request by id; null when there is none.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _parent, args, context) =>
-      context.prisma.jitRequest.findUnique({ ...query, where: { id: String(args.id) } }),
+    resolve: (query, _parent, args, context) => {
+      const id = String(args.id);
+      noteRequestIds(context, id);
+      return context.prisma.jitRequest.findUnique({ ...query, where: { id } });
+    },
+  }),
+  tableColumns: t.field({
+    type: [TableColumnRef],
+    description:
+      'Columns of a request table in display order, for a column chooser and for the CSV export.',
+    args: { table: t.arg({ type: RequestTableEnum, required: true }) },
+    resolve: (_parent, args) =>
+      columnsOf(args.table).map((column) => ({ column, table: args.table })),
   }),
 }));
-
-function pastWhere(
-  statuses: readonly string[] | null | undefined,
-  search: string | null | undefined,
-): Prisma.JitRequestWhereInput {
-  const allowed = pastStatuses as readonly string[];
-  const live = statuses?.find((status) => !allowed.includes(status));
-  if (live) {
-    throw new ValidationError(
-      'statuses',
-      `Status ${live} belongs to the Live tables; pastRequests accepts ${pastStatuses.join(', ')}.`,
-    );
-  }
-  const chosen = statuses && statuses.length > 0 ? statuses : pastStatuses;
-  return {
-    status: { in: chosen as (typeof pastStatuses)[number][] },
-    ...requestSearchWhere(search),
-  };
-}

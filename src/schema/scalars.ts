@@ -1,22 +1,41 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 /** ISO 8601 with a date, a time and an explicit offset (`Z` or `+02:00`). */
-const isoWithOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const isoWithOffset =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+
+function invalidDateTime(value: unknown, reason: string): GraphQLError {
+  return new GraphQLError(
+    `DateTime '${String(value)}' is invalid: ${reason}, such as 2026-12-04T10:00:00Z or 2026-12-04T11:00:00+01:00.`,
+    { extensions: { code: 'VALIDATION_FAILED' } },
+  );
+}
+
+/** True when every part lies in its calendar range; `Date` would roll 31 February over instead. */
+function isRealDateTime(parts: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = parts
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  return (
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= daysInMonth &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    second <= 59 &&
+    offsetHours <= 23 &&
+    offsetMinutes <= 59
+  );
+}
 
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !isoWithOffset.test(value)) {
-    throw new GraphQLError(
-      `DateTime '${String(value)}' is invalid: use ISO 8601 with a UTC offset, such as 2026-12-04T10:00:00Z or 2026-12-04T11:00:00+01:00.`,
-      { extensions: { code: 'VALIDATION_FAILED' } },
-    );
-  }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new GraphQLError(`DateTime '${value}' is not a real calendar date.`, {
-      extensions: { code: 'VALIDATION_FAILED' },
-    });
-  }
-  return date;
+  const parts = typeof value === 'string' ? isoWithOffset.exec(value) : null;
+  if (!parts) throw invalidDateTime(value, 'use ISO 8601 with a UTC offset');
+  if (!isRealDateTime(parts))
+    throw invalidDateTime(value, 'it is not a real calendar date and time; use one');
+  return new Date(value as string);
 }
 
 /** DateTime scalar: accepts ISO 8601 strings that carry an offset, returns UTC (`…Z`). */

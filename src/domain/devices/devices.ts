@@ -2,10 +2,13 @@ import type { Device, DeviceGroup } from '../../generated/prisma/client.js';
 import { writeAudit } from '../audit.js';
 import { type Actor, type DomainContext, inTransaction, type Transaction } from '../context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { maxNameLength, requireText } from '../requests/validation.js';
+import { maxNameLength, requireAccountName, requireText } from '../requests/validation.js';
 import { generateAgentToken, hashAgentToken } from './agent-token.js';
 
 export const platforms = ['macos', 'linux', 'windows'] as const;
+
+/** Most local accounts one device may exclude from lowering. */
+export const maxExcludedAccounts = 100;
 
 export interface EnrollDeviceInput {
   name: string;
@@ -69,7 +72,12 @@ export async function enrollDevice(
       details: { name, platform, groupIds },
     });
     return created;
-  });
+  }).catch(
+    rethrowDuplicate(
+      'serialNumber',
+      `Serial number '${serialNumber}' was enrolled by a concurrent request; look it up with the devices query.`,
+    ),
+  );
   context.log.info({ deviceId: device.id }, 'device enrolled');
   return { device, agentToken };
 }
@@ -128,7 +136,15 @@ export async function setExcludedAccounts(
   deviceId: string,
   accounts: string[],
 ) {
-  const names = [...new Set(accounts.map((account) => account.trim()).filter(Boolean))];
+  const names = [...new Set(accounts.map((account) => account.trim()).filter(Boolean))].map(
+    (account) => requireAccountName('accounts', account),
+  );
+  if (names.length > maxExcludedAccounts) {
+    throw new ValidationError(
+      'accounts',
+      `${names.length} excluded accounts were given; a device may have at most ${maxExcludedAccounts}.`,
+    );
+  }
   const now = context.clock.now();
   const device = await inTransaction(context, async (tx) => {
     await requireDevice(tx, deviceId);
@@ -178,7 +194,9 @@ export async function createDeviceGroup(
       details: { groupId: group.id, name, deviceIds },
     });
     return group;
-  });
+  }).catch(
+    rethrowDuplicate('name', `A device group named '${name}' was created by a concurrent request.`),
+  );
 }
 
 /** Adds and removes group members in one step. Requests already running keep their devices. */
@@ -256,4 +274,17 @@ async function requireGroups(tx: Transaction, ids: string[]): Promise<string[]> 
     );
   }
   return unique;
+}
+
+/**
+ * Turns a unique-constraint violation (Prisma P2002) into a ValidationError. The checks before
+ * each insert catch duplicates; this covers two requests that pass those checks at the same time.
+ */
+function rethrowDuplicate(field: string, message: string) {
+  return (error: unknown): never => {
+    if ((error as { code?: unknown } | null)?.code === 'P2002') {
+      throw new ValidationError(field, message);
+    }
+    throw error;
+  };
 }
