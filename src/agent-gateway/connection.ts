@@ -20,7 +20,7 @@ import {
   type ServerMessage,
 } from './protocol.js';
 
-/** What a connection needs from the gateway that owns it. */
+/** Services a connection uses from the gateway that owns it. */
 export interface ConnectionHost {
   readonly domain: DomainContext;
   readonly log: Logger;
@@ -31,7 +31,7 @@ export interface ConnectionHost {
 }
 
 /**
- * One live agent connection. Fields are kept few and small because a server holds thousands of
+ * One live agent connection. Fields are kept few and small because a server keeps thousands of
  * these: no timers (the gateway's shared sweep handles timeouts and resends), no child logger
  * until one is needed, and messages are handled one at a time in arrival order.
  */

@@ -28,7 +28,7 @@ export interface AgentGatewayOptions {
   log: Logger;
 }
 
-/** The /agent WebSocket endpoint and the connections it holds in this process. */
+/** The /agent WebSocket endpoint and the agent connections open in this process. */
 export interface AgentGateway {
   /**
    * Acts on the sockets of this process only; a replicated notifier calls it on every replica.
@@ -334,17 +334,17 @@ class Gateway implements AgentGateway, ConnectionHost {
 
   private async checkTokens(): Promise<void> {
     if (this.connections.size === 0) return;
-    const held = [...this.connections.values()];
+    const openConnections = [...this.connections.values()];
     const invalid = new Set(
       await findInvalidAgentTokens(
         this.domain,
-        held.map((connection) => ({
+        openConnections.map((connection) => ({
           deviceId: connection.deviceId,
           tokenHash: connection.tokenHash,
         })),
       ),
     );
-    for (const connection of held) {
+    for (const connection of openConnections) {
       if (invalid.has(connection.deviceId) && !connection.closed) this.dropRevoked(connection);
     }
   }
@@ -392,7 +392,7 @@ function rejectUpgrade(socket: Duplex, status: 401 | 503, message: string): void
   );
 }
 
-/** Polls `done` until it holds or `timeoutMs` passes; `wake` may resolve earlier than the poll. */
+/** Polls `done` until it returns true or `timeoutMs` passes; `wake` may end a poll early. */
 async function waitUntil(
   done: () => boolean,
   timeoutMs: number,

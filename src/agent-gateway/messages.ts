@@ -1,5 +1,5 @@
-// Parsing of agent frames and construction of server frames. Past parseAgentMessage, code sees
-// only typed, validated messages.
+// Parsing of agent frames and construction of server frames. Code past parseAgentMessage
+// handles only typed, validated messages.
 import type { RawData } from 'ws';
 
 import type { DesiredState } from '../domain/agents/desired-state.js';

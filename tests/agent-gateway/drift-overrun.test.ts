@@ -59,7 +59,7 @@ describe('drift', () => {
       `mutation ($id: ID!) { setExcludedAccounts(input: { deviceId: $id, accounts: ["owner"] }) { id } }`,
       { id: device.id },
     );
-    const held = await createTestRequest(test, {
+    const active = await createTestRequest(test, {
       deviceIds: [device.id],
       userAccountName: 'alice',
     });
@@ -73,7 +73,7 @@ describe('drift', () => {
 
     const { agent, state } = await connect(device.agentToken);
     expect(state.excludedAccounts).toEqual(['itadmin', 'owner']);
-    expect(state.sessions.map((session) => session.requestId)).toEqual([held.id]);
+    expect(state.sessions.map((session) => session.requestId)).toEqual([active.id]);
     // The earlier session was never applied, so there is nothing of it to lower.
     expect(state.lower).toEqual([]);
 

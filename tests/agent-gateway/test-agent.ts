@@ -85,7 +85,7 @@ export class TestAgent {
     }
   }
 
-  /** Removes every buffered frame, so the next wait sees only frames sent from now on. */
+  /** Removes every buffered frame, so the next wait returns only frames sent from now on. */
   clear(): void {
     this.buffer.length = 0;
   }

@@ -1,10 +1,10 @@
 import type { Prisma } from '../../db/client.js';
 import type { Transaction } from '../context.js';
 
-/** What a persisted agent command asks: hold an elevation, or lower an account. */
+/** Kind of a persisted agent command: keep an account elevated, or lower it. */
 export type AgentCommandKind = 'apply' | 'lower';
 
-/** Why an account must be lowered. */
+/** Reason an account must be lowered. */
 export type LowerReason = 'ended' | 'revoked' | 'drift';
 
 /** The JSON stored in AgentCommand.payload. Every command names its account. */

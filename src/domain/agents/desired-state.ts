@@ -132,6 +132,7 @@ async function readSnapshot(db: Transaction, deviceId: string): Promise<Snapshot
     select: { id: true, tokenHash: true, tokenRevokedAt: true, excludedAccounts: true },
   });
   if (!device) return null;
+
   const pending = await db.agentCommand.findMany({
     where: { deviceId, ackedAt: null },
     select: { id: true, sessionId: true, kind: true, payload: true, sentAt: true, ackedAt: true },
@@ -166,27 +167,37 @@ async function readSnapshot(db: Transaction, deviceId: string): Promise<Snapshot
     },
     orderBy: { id: 'asc' },
   });
+
+  const lastApplyIds = await findLastApplyIds(db, sessions, pending);
+  return { device, sessions, pending, lastApplyIds };
+}
+
+/** Latest apply command of each APPLIED session that has no pending apply: its acknowledged one. */
+async function findLastApplyIds(
+  db: Transaction,
+  sessions: SessionRow[],
+  pending: AgentCommandRow[],
+): Promise<Map<string, string>> {
   const withPendingApply = new Set(
     pending.filter((command) => command.kind === 'apply').map((command) => command.sessionId),
   );
-  const needLastApply = sessions
+  const sessionIds = sessions
     .filter((session) => session.state === 'APPLIED' && !withPendingApply.has(session.id))
     .map((session) => session.id);
-  const lastApplies =
-    needLastApply.length === 0
-      ? []
-      : await db.agentCommand.findMany({
-          where: { sessionId: { in: needLastApply }, kind: 'apply' },
-          select: { id: true, sessionId: true },
-          orderBy: { createdAt: 'desc' },
-        });
   const lastApplyIds = new Map<string, string>();
-  for (const command of lastApplies) {
+  if (sessionIds.length === 0) return lastApplyIds;
+
+  const applies = await db.agentCommand.findMany({
+    where: { sessionId: { in: sessionIds }, kind: 'apply' },
+    select: { id: true, sessionId: true },
+    orderBy: { createdAt: 'desc' },
+  });
+  for (const command of applies) {
     if (command.sessionId && !lastApplyIds.has(command.sessionId)) {
       lastApplyIds.set(command.sessionId, command.id);
     }
   }
-  return { device, sessions, pending, lastApplyIds };
+  return lastApplyIds;
 }
 
 /** Union of the device's exclusion list and the server-wide one. */
@@ -355,7 +366,7 @@ async function writePlan(
   }
   for (const command of plan.create) {
     if (command.kind !== 'apply' || !command.payload.reapply) continue;
-    const held = plan.sessions.find((session) => session.commandId === command);
+    const heldSession = plan.sessions.find((session) => session.commandId === command);
     await writeAudit(tx, {
       actor: gatewayActor,
       action: 'session.reapply-sent',
@@ -365,7 +376,7 @@ async function writePlan(
       details: {
         deviceSessionId: command.sessionId,
         commandId: created.get(command.key) ?? null,
-        remainingSeconds: held?.remainingSeconds ?? null,
+        remainingSeconds: heldSession?.remainingSeconds ?? null,
       },
     });
   }

@@ -29,10 +29,10 @@ export interface RaiseRequestInput {
 }
 
 /**
- * Raises a PENDING request from a device user for that device, enforcing the agent settings in
- * force on it: submission must be on and the JIT section visible, and the user account may raise
- * at most `dailyRequestLimit` requests on this device per calendar day (DAILY_LIMIT_TIME_ZONE).
- * The count and the insert run under one advisory lock, so concurrent raises cannot overshoot.
+ * Raises a PENDING request from a device user for that device, under the agent settings in force
+ * on it. Submission must be on and the JIT section visible. The user account may raise at most
+ * `dailyRequestLimit` requests on this device per calendar day in DAILY_LIMIT_TIME_ZONE, and the
+ * count and the insert run under one advisory lock, so concurrent raises cannot overshoot.
  */
 export async function raiseRequestFromDevice(
   context: DomainContext,
