@@ -49,17 +49,32 @@ export function refersTo(result: SubscriptionResult, id: string): boolean {
  * subscription starts, so probe changes are published until one arrives. Read later results
  * with `nextReal`, which skips leftover probes.
  */
-export async function waitUntilLive(
+export function waitUntilLive(
   test: LiveTestApp,
   results: ResultQueue,
   probe: Partial<RequestChange> = {},
   timeoutMs = 15_000,
 ): Promise<void> {
+  return waitForProbe(
+    results,
+    test.probeRequestId,
+    () => publishChange(test, { requestId: test.probeRequestId, ...probe }),
+    timeoutMs,
+  );
+}
+
+/** Calls `publishProbe` until `results` receives a result about `probeRequestId`. */
+export async function waitForProbe(
+  results: ResultQueue,
+  probeRequestId: string,
+  publishProbe: () => void | Promise<void>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    publishChange(test, { requestId: test.probeRequestId, ...probe });
+    await publishProbe();
     try {
-      await results.nextMatching((result) => refersTo(result, test.probeRequestId), 250);
+      await results.nextMatching((result) => refersTo(result, probeRequestId), 250);
       return;
     } catch (error) {
       if (results.completed) throw new Error('the subscription ended', { cause: results.error });
@@ -118,4 +133,13 @@ export async function signToken(
   if (options.expiresAt)
     jwt = jwt.setExpirationTime(Math.floor(options.expiresAt.getTime() / 1000));
   return jwt.sign(new TextEncoder().encode(options.secret ?? testJwtSecret));
+}
+
+/** The next result about request `id`. */
+export function nextMatchingRequest(
+  results: ResultQueue,
+  id: string,
+  timeoutMs = 10_000,
+): Promise<SubscriptionResult> {
+  return results.nextMatching((result) => refersTo(result, id), timeoutMs);
 }
