@@ -54,7 +54,12 @@ export function createGraphQLServer(options: YogaOptions) {
       debug: (...args) => log.debug({ yoga: args.map(String).join(' ') }, 'yoga'),
       info: (...args) => log.info({ yoga: args.map(String).join(' ') }, 'yoga'),
       warn: (...args) => log.warn({ yoga: args.map(String).join(' ') }, 'yoga'),
-      error: (...args) => log.warn({ yoga: args.map(String).join(' ') }, 'yoga'),
+      // Yoga logs every error the masker rewrote, expected ones included. The masker already logs
+      // each unexpected error once with its stack, so those lines drop to debug.
+      error: (...args) =>
+        args[0] instanceof Error
+          ? log.debug({ err: args[0] }, 'yoga rewrote an error')
+          : log.warn({ yoga: args.map(String).join(' ') }, 'yoga'),
     },
     maskedErrors: { maskError: createErrorMasker(log) },
     // The HTTP server rejects larger bodies first (limitRequestBody); this covers yoga.fetch callers.
