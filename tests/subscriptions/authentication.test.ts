@@ -2,6 +2,7 @@ import { CloseCode } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { createTestRequest, enrollTestDevice } from '../factories.js';
 import { closeCodeOf, connectConsole, rawConnectionInit, subscribeSse } from './console-client.js';
 import {
   type LiveTestApp,
@@ -127,23 +128,25 @@ describe('graphql-ws operations', () => {
 
 describe('SSE subscriptions', () => {
   it('delivers changes to a token holder', async () => {
+    const device = await enrollTestDevice(test);
+    const request = await createTestRequest(test, { deviceIds: [device.id] });
     const sse = await subscribeSse(
       test.httpUrl,
       await test.tokenFor('auditor'),
       'subscription ($ids: [ID!]) { jitRequestChanged(ids: $ids) { action request { id status } } }',
-      { ids: [test.markerRequestId, test.probeRequestId] },
+      { ids: [request.id, test.probeRequestId] },
     );
     cleanups.push(() => sse.close());
     expect(sse.status).toBe(200);
     await waitUntilLive(test, sse.results);
 
     await test.gql(`mutation ($id: ID!) { revokeJitRequest(input: { id: $id }) { id } }`, {
-      id: test.markerRequestId,
+      id: request.id,
     });
     const result = await sse.results.nextMatching((r) => !refersTo(r, test.probeRequestId));
     expect(result.data?.jitRequestChanged).toEqual({
       action: 'REVOKED',
-      request: { id: test.markerRequestId, status: 'REVOKED' },
+      request: { id: request.id, status: 'REVOKED' },
     });
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { openAgent } from '../agent-gateway/test-agent.js';
 import { createTestRequest, enrollTestDevice } from '../factories.js';
 import { connectConsole, type WsConsole } from './console-client.js';
 import {
@@ -167,20 +168,41 @@ describe('jitRequestChanged over graphql-ws', () => {
 
 describe('jitRequestRaised over graphql-ws', () => {
   it('delivers requests raised by device users only', async () => {
+    const device = await enrollTestDevice(test);
+    const { agent } = await openAgent(test.httpUrl, device.agentToken);
     const console = await openConsole();
-    const { results } = console.subscribe(`subscription { jitRequestRaised { id status } }`);
-    await waitUntilLive(test, results, { raisedByUser: true });
+    const { results } = console.subscribe(
+      `subscription { jitRequestRaised { id status requesterKind reasonByUser } }`,
+    );
+    try {
+      await waitUntilLive(test, results, { raisedByUser: true });
 
-    await createTestRequest(test, { deviceIds: [deviceId] });
-    const raised = await createTestRequest(test, { deviceIds: [deviceId] });
-    test.app.domain.publisher.publishRequestChange({
-      action: 'RAISED',
-      requestId: raised.id,
-      status: raised.status,
-      raisedByUser: true,
-    });
+      await createTestRequest(test, { deviceIds: [deviceId] });
+      agent.send({
+        v: 1,
+        type: 'agent.raise',
+        id: 'raise-1',
+        userAccountName: 'alice',
+        durationSeconds: 600,
+        reason: 'install the printer driver',
+      });
+      const answer = await agent.next(
+        'server.raise-result',
+        (message) => message.replyTo === 'raise-1',
+      );
+      if (!answer.ok) throw new Error(`raise failed: ${JSON.stringify(answer.error)}`);
 
-    const before = await resultsBeforeMarker(test, results, { raisedByUser: true });
-    expect(before.map((result) => result.data?.jitRequestRaised.id)).toEqual([raised.id]);
+      const before = await resultsBeforeMarker(test, results, { raisedByUser: true });
+      expect(before.map((result) => result.data?.jitRequestRaised)).toEqual([
+        {
+          id: answer.requestId,
+          status: 'PENDING',
+          requesterKind: 'USER',
+          reasonByUser: 'install the printer driver',
+        },
+      ]);
+    } finally {
+      await agent.close();
+    }
   });
 });
