@@ -1,4 +1,4 @@
-// Prints the GraphQL schema built by src/schema to schema.graphql (or to stdout with --stdout).
+// Prints the GraphQL schema built by src/schema into schema.graphql, or to stdout with --stdout.
 // Building the schema needs no database: Pothos reads the Prisma client only from the context of
 // an operation, and none runs here.
 import { writeFile } from 'node:fs/promises';
@@ -9,26 +9,12 @@ import { printSchema } from 'graphql';
 
 import { schema } from '../src/schema/index.js';
 
-/** Path of the committed schema file, at the repository root. */
-export const schemaFile = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../schema.graphql',
-);
+const schemaFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema.graphql');
+const sdl = `${printSchema(schema)}\n`;
 
-/** The schema as SDL, as schema.graphql holds it. */
-export function printedSchema(): string {
-  return `${printSchema(schema)}\n`;
-}
-
-async function main(): Promise<void> {
-  if (process.argv.includes('--stdout')) {
-    process.stdout.write(printedSchema());
-    return;
-  }
-  await writeFile(schemaFile, printedSchema());
+if (process.argv.includes('--stdout')) {
+  process.stdout.write(sdl);
+} else {
+  await writeFile(schemaFile, sdl);
   process.stdout.write(`Wrote ${path.relative(process.cwd(), schemaFile)}\n`);
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await main();
 }
