@@ -6,7 +6,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
 import {
   findInvalidAgentTokens,
-  loadDesiredState,
+  loadDesiredStates,
   loadEffectiveSettings,
   markCommandsSent,
 } from '../domain/agents/index.js';
@@ -23,7 +23,7 @@ export interface AgentGatewayOptions {
   config: Config['gateway'];
   /** Offline delay sent to agents with each Internet-Access-Required session, in seconds. */
   offlineRevokeAfterSeconds: number;
-  /** Desired-state computations allowed at once; keep it below the database pool size. */
+  /** Desired-state batches computed at once; keep it below the database pool size. */
   maxConcurrentDesiredStates: number;
   log: Logger;
 }
@@ -47,6 +47,8 @@ export interface AgentGateway {
 const sweepIntervalMs = 1000;
 /** A connection that sent nothing for this many heartbeat intervals is closed. */
 const heartbeatTimeoutIntervals = 3;
+/** Devices whose desired states are computed together, in a fixed number of statements. */
+const desiredStateBatchSize = 500;
 /** How long close() waits for agents to finish the closing handshake before cutting them off. */
 const closeGraceMs = 1000;
 /** How long close() waits for message handlers and desired-state computations to finish. */
@@ -68,7 +70,10 @@ class Gateway implements AgentGateway, ConnectionHost {
   private readonly connections = new Map<string, AgentConnection>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly waitingForDesiredState = new Set<AgentConnection>();
+  private readonly waitingForSettings = new Set<AgentConnection>();
+  private settingsScheduled = false;
   private desiredStatesRunning = 0;
+  private desiredStatesScheduled = false;
   private nextConnectionId = 1;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweepRunning = false;
@@ -98,7 +103,7 @@ class Gateway implements AgentGateway, ConnectionHost {
         const targets = deviceIds
           ? deviceIds.flatMap((id) => this.connections.get(id) ?? [])
           : [...this.connections.values()];
-        if (targets.length > 0) void this.track(this.sendSettings(targets));
+        this.queueSettings(targets);
       },
     };
   }
@@ -190,13 +195,14 @@ class Gateway implements AgentGateway, ConnectionHost {
       offlineRevokeAfterSeconds,
       maxMessageBytes: config.maxMessageBytes,
     });
-    void this.track(this.sendSettings([connection]));
+    this.queueSettings([connection]);
     this.requestDesiredState(connection);
   }
 
   private closed(connection: AgentConnection, code: number): void {
     connection.closed = true;
     this.waitingForDesiredState.delete(connection);
+    this.waitingForSettings.delete(connection);
     // A newer connection of the same device keeps it online.
     if (this.connections.get(connection.deviceId) !== connection) return;
     this.connections.delete(connection.deviceId);
@@ -204,8 +210,10 @@ class Gateway implements AgentGateway, ConnectionHost {
     connection.log().info({ code }, 'agent disconnected');
   }
 
-  // Desired state: at most maxConcurrentDesiredStates computations at once, at most one per
-  // connection; a change that arrives during a computation runs it again afterwards.
+  // Desired state: connections that need one are gathered until the next turn of the event loop
+  // and computed in batches of up to desiredStateBatchSize, with at most
+  // maxConcurrentDesiredStates batches at once. A connection is in at most one batch; a change
+  // that arrives while its batch runs queues it again afterwards.
   requestDesiredState(connection: AgentConnection): void {
     if (connection.closed || this.closing) return;
     if (connection.reconciling) {
@@ -213,7 +221,12 @@ class Gateway implements AgentGateway, ConnectionHost {
       return;
     }
     this.waitingForDesiredState.add(connection);
-    this.pumpDesiredStates();
+    if (this.desiredStatesScheduled) return;
+    this.desiredStatesScheduled = true;
+    setImmediate(() => {
+      this.desiredStatesScheduled = false;
+      this.pumpDesiredStates();
+    });
   }
 
   private pumpDesiredStates(): void {
@@ -221,17 +234,25 @@ class Gateway implements AgentGateway, ConnectionHost {
       this.desiredStatesRunning < this.options.maxConcurrentDesiredStates &&
       this.waitingForDesiredState.size > 0
     ) {
-      const connection = this.waitingForDesiredState.values().next().value!;
-      this.waitingForDesiredState.delete(connection);
+      const batch: AgentConnection[] = [];
+      for (const connection of this.waitingForDesiredState) {
+        batch.push(connection);
+        if (batch.length === desiredStateBatchSize) break;
+      }
+      for (const connection of batch) {
+        this.waitingForDesiredState.delete(connection);
+        connection.reconciling = true;
+      }
       this.desiredStatesRunning += 1;
-      connection.reconciling = true;
       void this.track(
-        this.sendDesiredState(connection).finally(() => {
+        this.sendDesiredStates(batch).finally(() => {
           this.desiredStatesRunning -= 1;
-          connection.reconciling = false;
-          if (connection.reconcileAgain) {
-            connection.reconcileAgain = false;
-            this.requestDesiredState(connection);
+          for (const connection of batch) {
+            connection.reconciling = false;
+            if (connection.reconcileAgain) {
+              connection.reconcileAgain = false;
+              this.requestDesiredState(connection);
+            }
           }
           this.pumpDesiredStates();
         }),
@@ -239,26 +260,56 @@ class Gateway implements AgentGateway, ConnectionHost {
     }
   }
 
-  private async sendDesiredState(connection: AgentConnection): Promise<void> {
+  private async sendDesiredStates(batch: AgentConnection[]): Promise<void> {
     try {
-      const state = await loadDesiredState(this.domain, connection.deviceId);
-      if (connection.closed) return;
-      if (!state || state.tokenRevoked || state.tokenHash !== connection.tokenHash) {
-        this.dropRevoked(connection);
-        return;
+      const states = await loadDesiredStates(
+        this.domain,
+        batch.map((connection) => connection.deviceId),
+      );
+      const unsent: string[] = [];
+      const sentAt = Date.now();
+      for (const connection of batch) {
+        if (connection.closed) continue;
+        const state = states.get(connection.deviceId);
+        if (!state || state.tokenRevoked || state.tokenHash !== connection.tokenHash) {
+          this.dropRevoked(connection);
+          continue;
+        }
+        connection.send(desiredStateFrame(state, this.options.offlineRevokeAfterSeconds));
+        connection.pendingCommands =
+          state.sessions.filter((session) => session.pending).length + state.lower.length;
+        connection.lastDesiredStateAt = sentAt;
+        connection.driftCheckDue = true;
+        unsent.push(...state.unsentCommandIds);
       }
-      connection.send(desiredStateFrame(state, this.options.offlineRevokeAfterSeconds));
-      connection.pendingCommands =
-        state.sessions.filter((session) => session.pending).length + state.lower.length;
-      connection.lastDesiredStateAt = Date.now();
-      connection.driftCheckDue = true;
-      await markCommandsSent(this.domain, state.unsentCommandIds);
+      await markCommandsSent(this.domain, unsent);
     } catch (error) {
-      connection.log().error({ err: error }, 'sending the desired state failed; retrying later');
-      // The sweep's resend check picks the connection up again after the resend interval.
-      connection.pendingCommands = Math.max(connection.pendingCommands, 1);
-      connection.lastDesiredStateAt = Date.now();
+      this.log.error(
+        { err: error, connections: batch.length },
+        'sending desired states failed; retrying after the resend interval',
+      );
+      // The sweep's resend check picks these connections up again.
+      for (const connection of batch) {
+        connection.pendingCommands = Math.max(connection.pendingCommands, 1);
+        connection.lastDesiredStateAt = Date.now();
+      }
     }
+  }
+
+  /**
+   * Sends settings to these connections on the next turn of the event loop, together with any
+   * queued meanwhile: a reconnect storm then costs two queries per 2000 agents, not per agent.
+   */
+  private queueSettings(connections: AgentConnection[]): void {
+    for (const connection of connections) this.waitingForSettings.add(connection);
+    if (this.settingsScheduled || this.waitingForSettings.size === 0) return;
+    this.settingsScheduled = true;
+    setImmediate(() => {
+      this.settingsScheduled = false;
+      const batch = [...this.waitingForSettings].filter((connection) => !connection.closed);
+      this.waitingForSettings.clear();
+      if (batch.length > 0 && !this.closing) void this.track(this.sendSettings(batch));
+    });
   }
 
   private async sendSettings(connections: AgentConnection[]): Promise<void> {

@@ -1,8 +1,4 @@
-import {
-  markDevicesOffline,
-  markDevicesOnline,
-  recordDevicesSeen,
-} from '../domain/agents/presence.js';
+import { markDevicesOffline, markDevicesOnline } from '../domain/agents/presence.js';
 import type { DomainContext } from '../domain/context.js';
 import type { Logger } from '../logger.js';
 
@@ -61,8 +57,8 @@ export class PresenceWriter {
     this.seen = new Set();
     const now = this.domain.clock.now();
     try {
-      if (online.length > 0) await markDevicesOnline(this.domain, online, now);
-      if (seen.length > 0) await recordDevicesSeen(this.domain, seen, now);
+      const onlineOrSeen = [...online, ...seen];
+      if (onlineOrSeen.length > 0) await markDevicesOnline(this.domain, onlineOrSeen, now);
       if (offline.length > 0) await markDevicesOffline(this.domain, offline);
     } catch (error) {
       this.log.error(

@@ -37,10 +37,22 @@ export function payloadOf(command: Pick<AgentCommandRow, 'payload'>): AgentComma
 }
 
 /**
- * Takes a transaction-level advisory lock on one device's commands. Everything that creates or
- * retires commands of a device takes it first, so two replicas or two concurrent changes cannot
- * create the same command twice.
+ * Takes transaction-level advisory locks on devices' commands. Everything that creates or retires
+ * commands of a device takes its lock first, so two replicas or two concurrent changes cannot
+ * create the same command twice. Locks are taken in hash order, so two batches cannot deadlock.
  */
-export async function lockDeviceCommands(tx: Transaction, deviceId: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`agent-commands:${deviceId}`}, 0))`;
+export async function lockDevicesCommands(
+  tx: Transaction,
+  deviceIds: readonly string[],
+): Promise<void> {
+  const keys = deviceIds.map((deviceId) => `agent-commands:${deviceId}`);
+  await tx.$queryRaw`
+    SELECT count(*)::int AS locked FROM (
+      SELECT pg_advisory_xact_lock(ordered.key_hash)
+      FROM (
+        SELECT hashtextextended(key, 0) AS key_hash
+        FROM unnest(${keys}::text[]) AS key
+        ORDER BY 1
+      ) AS ordered
+    ) AS locks`;
 }

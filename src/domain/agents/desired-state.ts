@@ -1,16 +1,17 @@
 import type { Prisma } from '../../db/client.js';
-import type { DeviceSessionState, JitStatus } from '../../generated/prisma/enums.js';
-import { writeAudit } from '../audit.js';
+import type { AuditEntry } from '../audit.js';
 import { type Actor, type DomainContext, inTransaction, type Transaction } from '../context.js';
-import { remainingSeconds } from '../requests/lifecycle.js';
+import { writeAudits } from './audit-rows.js';
+import { type AgentCommandRow, type LowerReason, lockDevicesCommands } from './commands.js';
 import {
-  type AgentCommandPayload,
-  type AgentCommandRow,
-  type LowerReason,
-  lockDeviceCommands,
-  payloadOf,
-} from './commands.js';
-
+  excludedAccountsOf,
+  type NewCommand,
+  needsWrites,
+  type Plan,
+  planDesiredState,
+  type SessionRow,
+  type Snapshot,
+} from './desired-state-plan.js';
 /** One elevation a device must hold now. */
 export interface HeldSession {
   commandId: string;
@@ -48,50 +49,6 @@ export interface DesiredState {
   unsentCommandIds: string[];
 }
 
-interface SessionRow {
-  id: string;
-  state: DeviceSessionState;
-  requestId: string;
-  request: {
-    status: JitStatus;
-    expiresAt: Date | null;
-    userAccountName: string;
-    internetAccessRequired: boolean;
-  };
-}
-
-interface Snapshot {
-  device: {
-    id: string;
-    tokenHash: string;
-    tokenRevokedAt: Date | null;
-    excludedAccounts: string[];
-  };
-  sessions: SessionRow[];
-  /** Unacknowledged commands of the device. */
-  pending: AgentCommandRow[];
-  /** Latest apply command per session, for sessions without a pending one. */
-  lastApplyIds: Map<string, string>;
-}
-
-interface NewCommand {
-  key: string;
-  sessionId: string | null;
-  kind: 'apply' | 'lower';
-  payload: AgentCommandPayload;
-}
-
-/** The outcome of comparing a device's sessions with its commands, before any write. */
-interface Plan {
-  sessions: (Omit<HeldSession, 'commandId'> & { commandId: string | NewCommand })[];
-  lower: (Omit<PendingLower, 'commandId'> & { commandId: string | NewCommand })[];
-  create: NewCommand[];
-  /** Pending commands that no longer apply, acknowledged as superseded. */
-  supersede: string[];
-  /** Sessions of excluded accounts that ended: closed without lowering anything. */
-  closeExcluded: SessionRow[];
-}
-
 const gatewayActor: Actor = { kind: 'system', id: 'gateway' };
 
 /**
@@ -104,40 +61,91 @@ export async function loadDesiredState(
   context: DomainContext,
   deviceId: string,
 ): Promise<DesiredState | null> {
-  const now = context.clock.now();
-  const snapshot = await readSnapshot(context.prisma, deviceId);
-  if (!snapshot) return null;
-  let plan = planDesiredState(snapshot, now, context.config.excludedAccounts);
-  let created = new Map<string, string>();
-
-  if (needsWrites(plan)) {
-    const result = await inTransaction(context, async (tx) => {
-      await lockDeviceCommands(tx, deviceId);
-      // Read again under the lock: another replica or change may have written meanwhile.
-      const fresh = await readSnapshot(tx, deviceId);
-      if (!fresh) return null;
-      const freshPlan = planDesiredState(fresh, now, context.config.excludedAccounts);
-      return { plan: freshPlan, created: await writePlan(tx, deviceId, freshPlan, now) };
-    });
-    if (!result) return null;
-    ({ plan, created } = result);
-    publishClosedSessions(context, plan.closeExcluded);
-  }
-  return buildDesiredState(snapshot, plan, created, now, context.config.excludedAccounts);
+  const states = await loadDesiredStates(context, [deviceId]);
+  return states.get(deviceId) ?? null;
 }
 
-async function readSnapshot(db: Transaction, deviceId: string): Promise<Snapshot | null> {
-  const device = await db.device.findUnique({
-    where: { id: deviceId },
+/**
+ * Computes the desired states of many devices at once, as loadDesiredState does for one, with a
+ * fixed number of statements per call whatever the number of devices. Unknown devices are left
+ * out of the result.
+ */
+export async function loadDesiredStates(
+  context: DomainContext,
+  deviceIds: readonly string[],
+): Promise<Map<string, DesiredState>> {
+  const now = context.clock.now();
+  const excluded = context.config.excludedAccounts;
+  const snapshots = await readSnapshots(context.prisma, deviceIds);
+  const plans = new Map<string, Plan>();
+  for (const [deviceId, snapshot] of snapshots) {
+    plans.set(deviceId, planDesiredState(snapshot, now, excluded));
+  }
+
+  const toWrite = [...plans].filter(([, plan]) => needsWrites(plan)).map(([id]) => id);
+  let created = new Map<string, string>();
+  if (toWrite.length > 0) {
+    const written = await inTransaction(context, async (tx) => {
+      await lockDevicesCommands(tx, toWrite);
+      // Read again under the locks: another replica or change may have written meanwhile.
+      const fresh = await readSnapshots(tx, toWrite);
+      const freshPlans = new Map<string, Plan>();
+      for (const [deviceId, snapshot] of fresh) {
+        freshPlans.set(deviceId, planDesiredState(snapshot, now, excluded));
+      }
+      return { fresh, freshPlans, created: await writePlans(tx, freshPlans, now) };
+    });
+    for (const deviceId of toWrite) {
+      snapshots.delete(deviceId);
+      plans.delete(deviceId);
+    }
+    for (const [deviceId, snapshot] of written.fresh) {
+      snapshots.set(deviceId, snapshot);
+      plans.set(deviceId, written.freshPlans.get(deviceId)!);
+    }
+    created = written.created;
+    for (const plan of written.freshPlans.values())
+      publishClosedSessions(context, plan.closeExcluded);
+  }
+
+  const states = new Map<string, DesiredState>();
+  for (const [deviceId, snapshot] of snapshots) {
+    states.set(deviceId, buildDesiredState(snapshot, plans.get(deviceId)!, created, now, excluded));
+  }
+  return states;
+}
+
+async function readSnapshots(
+  db: Transaction,
+  deviceIds: readonly string[],
+): Promise<Map<string, Snapshot>> {
+  const ids = [...new Set(deviceIds)];
+  const devices = await db.device.findMany({
+    where: { id: { in: ids } },
     select: { id: true, tokenHash: true, tokenRevokedAt: true, excludedAccounts: true },
   });
-  if (!device) return null;
+  const snapshots = new Map<string, Snapshot>();
+  if (devices.length === 0) return snapshots;
+  for (const device of devices) {
+    snapshots.set(device.id, { device, sessions: [], pending: [], lastApplyIds: new Map() });
+  }
+  const known = devices.map((device) => device.id);
 
   const pending = await db.agentCommand.findMany({
-    where: { deviceId, ackedAt: null },
-    select: { id: true, sessionId: true, kind: true, payload: true, sentAt: true, ackedAt: true },
+    where: { deviceId: { in: known }, ackedAt: null },
+    select: {
+      id: true,
+      deviceId: true,
+      sessionId: true,
+      kind: true,
+      payload: true,
+      sentAt: true,
+      ackedAt: true,
+    },
     orderBy: { createdAt: 'asc' },
   });
+  for (const command of pending) snapshots.get(command.deviceId)!.pending.push(command);
+
   const pendingSessionIds = pending.flatMap((command) =>
     command.sessionId ? [command.sessionId] : [],
   );
@@ -145,7 +153,7 @@ async function readSnapshot(db: Transaction, deviceId: string): Promise<Snapshot
   // still start, or while an apply command that may have been carried out is outstanding.
   const sessions = await db.deviceSession.findMany({
     where: {
-      deviceId,
+      deviceId: { in: known },
       OR: [
         { state: { in: ['APPLIED', 'SUSPENDED'] } },
         { state: 'WAITING', request: { status: 'ACTIVE' } },
@@ -154,6 +162,7 @@ async function readSnapshot(db: Transaction, deviceId: string): Promise<Snapshot
     },
     select: {
       id: true,
+      deviceId: true,
       state: true,
       requestId: true,
       request: {
@@ -167,9 +176,14 @@ async function readSnapshot(db: Transaction, deviceId: string): Promise<Snapshot
     },
     orderBy: { id: 'asc' },
   });
+  for (const session of sessions) snapshots.get(session.deviceId)!.sessions.push(session);
 
   const lastApplyIds = await findLastApplyIds(db, sessions, pending);
-  return { device, sessions, pending, lastApplyIds };
+  for (const session of sessions) {
+    const commandId = lastApplyIds.get(session.id);
+    if (commandId) snapshots.get(session.deviceId)!.lastApplyIds.set(session.id, commandId);
+  }
+  return snapshots;
 }
 
 /** Latest apply command of each APPLIED session that has no pending apply: its acknowledged one. */
@@ -200,161 +214,29 @@ async function findLastApplyIds(
   return lastApplyIds;
 }
 
-/** Union of the device's exclusion list and the server-wide one. */
-export function excludedAccountsOf(deviceList: readonly string[], serverList: readonly string[]) {
-  return [...new Set([...deviceList, ...serverList])].sort();
-}
-
-function isHoldable(session: SessionRow, now: Date): boolean {
-  const { status, expiresAt } = session.request;
-  return status === 'ACTIVE' && expiresAt !== null && expiresAt.getTime() > now.getTime();
-}
-
-/** Decides, without writing, what the device must hold and lower and which commands to change. */
-function planDesiredState(snapshot: Snapshot, now: Date, serverExcluded: string[]): Plan {
-  const excluded = new Set(excludedAccountsOf(snapshot.device.excludedAccounts, serverExcluded));
-  const plan: Plan = { sessions: [], lower: [], create: [], supersede: [], closeExcluded: [] };
-  const pendingOf = (sessionId: string, kind: string) =>
-    snapshot.pending.find((command) => command.sessionId === sessionId && command.kind === kind);
-  const newCommand = (command: Omit<NewCommand, 'key'>): NewCommand => {
-    const created = { ...command, key: `${command.kind}:${command.sessionId}` };
-    plan.create.push(created);
-    return created;
-  };
-
-  // Holds first: an account held by any live session is never lowered for another one.
-  const heldAccounts = new Set<string>();
-  for (const session of snapshot.sessions) {
-    if (!isHoldable(session, now) || session.state === 'REMOVED' || session.state === 'FAILED') {
-      continue;
-    }
-    const { userAccountName, expiresAt, internetAccessRequired } = session.request;
-    const pendingApply = pendingOf(session.id, 'apply');
-    const pendingLower = pendingOf(session.id, 'lower');
-    if (pendingLower) plan.supersede.push(pendingLower.id);
-    const acknowledgedApply =
-      session.state === 'APPLIED' ? snapshot.lastApplyIds.get(session.id) : undefined;
-    const commandId =
-      pendingApply?.id ??
-      acknowledgedApply ??
-      newCommand({
-        sessionId: session.id,
-        kind: 'apply',
-        payload: {
-          userAccountName,
-          requestId: session.requestId,
-          ...(session.state === 'SUSPENDED' && { reapply: true }),
-        },
-      });
-    heldAccounts.add(userAccountName);
-    plan.sessions.push({
-      commandId,
-      pending: commandId !== acknowledgedApply,
-      deviceSessionId: session.id,
-      requestId: session.requestId,
-      userAccountName,
-      remainingSeconds: remainingSeconds(expiresAt!, now),
-      expiresAt: expiresAt!,
-      internetAccessRequired,
-    });
-  }
-
-  for (const session of snapshot.sessions) {
-    if (isHoldable(session, now) && session.state !== 'REMOVED' && session.state !== 'FAILED') {
-      continue;
-    }
-    planEndedSession(plan, session, {
-      pendingApply: pendingOf(session.id, 'apply'),
-      pendingLower: pendingOf(session.id, 'lower'),
-      excluded,
-      heldAccounts,
-      newCommand,
-    });
-  }
-
-  // Drift lowers carry no session; drop those whose account is now excluded or held.
-  for (const command of snapshot.pending) {
-    if (command.kind !== 'lower' || command.sessionId !== null) continue;
-    const payload = payloadOf(command);
-    if (excluded.has(payload.userAccountName) || heldAccounts.has(payload.userAccountName)) {
-      plan.supersede.push(command.id);
-      continue;
-    }
-    plan.lower.push({
-      commandId: command.id,
-      deviceSessionId: null,
-      requestId: payload.requestId,
-      userAccountName: payload.userAccountName,
-      reason: 'drift',
-    });
-  }
-
-  // Commands whose session vanished or was never loaded cannot be carried out meaningfully.
-  const loaded = new Set(snapshot.sessions.map((session) => session.id));
-  for (const command of snapshot.pending) {
-    if (command.sessionId && !loaded.has(command.sessionId)) plan.supersede.push(command.id);
-  }
-  return plan;
-}
-
-function planEndedSession(
-  plan: Plan,
-  session: SessionRow,
-  context: {
-    pendingApply?: AgentCommandRow;
-    pendingLower?: AgentCommandRow;
-    excluded: Set<string>;
-    heldAccounts: Set<string>;
-    newCommand: (command: Omit<NewCommand, 'key'>) => NewCommand;
-  },
-): void {
-  const { pendingApply, pendingLower, excluded, heldAccounts, newCommand } = context;
-  const account = session.request.userAccountName;
-  if (pendingApply) plan.supersede.push(pendingApply.id);
-
-  // An apply that was sent may have been carried out without its ack reaching us.
-  const mayBeElevated =
-    session.state === 'APPLIED' ||
-    session.state === 'SUSPENDED' ||
-    (session.state === 'WAITING' && pendingApply?.sentAt != null);
-  const keepLower = mayBeElevated && !excluded.has(account) && !heldAccounts.has(account);
-  if (!keepLower) {
-    if (pendingLower) plan.supersede.push(pendingLower.id);
-    if (mayBeElevated && excluded.has(account)) plan.closeExcluded.push(session);
-    return;
-  }
-  const reason: LowerReason = session.request.status === 'REVOKED' ? 'revoked' : 'ended';
-  plan.lower.push({
-    commandId:
-      pendingLower?.id ??
-      newCommand({
-        sessionId: session.id,
-        kind: 'lower',
-        payload: { userAccountName: account, requestId: session.requestId, reason },
-      }),
-    deviceSessionId: session.id,
-    requestId: session.requestId,
-    userAccountName: account,
-    reason,
-  });
-}
-
-function needsWrites(plan: Plan): boolean {
-  return plan.create.length > 0 || plan.supersede.length > 0 || plan.closeExcluded.length > 0;
-}
-
-/** Writes a plan inside the device's lock; returns the ids of the created commands by key. */
-async function writePlan(
+/**
+ * Writes the plans of several devices, inside their locks, in one statement per kind of change.
+ * Returns the ids of the created commands by NewCommand key.
+ */
+async function writePlans(
   tx: Transaction,
-  deviceId: string,
-  plan: Plan,
+  plans: Map<string, Plan>,
   now: Date,
 ): Promise<Map<string, string>> {
+  const create: (NewCommand & { deviceId: string })[] = [];
+  const supersede = new Set<string>();
+  const closeExcluded: SessionRow[] = [];
+  for (const [deviceId, plan] of plans) {
+    for (const command of plan.create) create.push({ ...command, deviceId });
+    for (const id of plan.supersede) supersede.add(id);
+    closeExcluded.push(...plan.closeExcluded);
+  }
+
   const created = new Map<string, string>();
-  if (plan.create.length > 0) {
+  if (create.length > 0) {
     const rows = await tx.agentCommand.createManyAndReturn({
-      data: plan.create.map((command) => ({
-        deviceId,
+      data: create.map((command) => ({
+        deviceId: command.deviceId,
         sessionId: command.sessionId,
         kind: command.kind,
         payload: command.payload as unknown as Prisma.InputJsonValue,
@@ -364,47 +246,61 @@ async function writePlan(
     });
     for (const row of rows) created.set(`${row.kind}:${row.sessionId}`, row.id);
   }
-  for (const command of plan.create) {
-    if (command.kind !== 'apply' || !command.payload.reapply) continue;
-    const heldSession = plan.sessions.find((session) => session.commandId === command);
-    await writeAudit(tx, {
-      actor: gatewayActor,
-      action: 'session.reapply-sent',
-      at: now,
-      requestId: command.payload.requestId ?? undefined,
-      deviceId,
-      details: {
-        deviceSessionId: command.sessionId,
-        commandId: created.get(command.key) ?? null,
-        remainingSeconds: heldSession?.remainingSeconds ?? null,
-      },
-    });
-  }
-  if (plan.supersede.length > 0) {
+  if (supersede.size > 0) {
     await tx.agentCommand.updateMany({
-      where: { id: { in: [...new Set(plan.supersede)] }, ackedAt: null },
+      where: { id: { in: [...supersede] }, ackedAt: null },
       data: { ackedAt: now, result: { superseded: true } },
     });
   }
-  for (const session of plan.closeExcluded) {
-    await tx.deviceSession.update({
-      where: { id: session.id },
+  if (closeExcluded.length > 0) {
+    await tx.deviceSession.updateMany({
+      where: { id: { in: closeExcluded.map((session) => session.id) } },
       data: { state: 'REMOVED', removedAt: now },
     });
-    await writeAudit(tx, {
-      actor: gatewayActor,
-      action: 'session.lower-skipped',
-      at: now,
-      requestId: session.requestId,
-      deviceId,
-      details: {
-        deviceSessionId: session.id,
-        userAccountName: session.request.userAccountName,
-        reason: 'excluded account',
-      },
-    });
   }
+  await writeAudits(tx, [
+    ...reapplyAudits(plans, created, now),
+    ...closeExcluded.map((session) => excludedAudit(session, now)),
+  ]);
   return created;
+}
+
+function reapplyAudits(plans: Map<string, Plan>, created: Map<string, string>, now: Date) {
+  const entries: AuditEntry[] = [];
+  for (const [deviceId, plan] of plans) {
+    for (const command of plan.create) {
+      if (command.kind !== 'apply' || !command.payload.reapply) continue;
+      const heldSession = plan.sessions.find((session) => session.commandId === command);
+      entries.push({
+        actor: gatewayActor,
+        action: 'session.reapply-sent',
+        at: now,
+        requestId: command.payload.requestId ?? undefined,
+        deviceId,
+        details: {
+          deviceSessionId: command.sessionId,
+          commandId: created.get(command.key) ?? null,
+          remainingSeconds: heldSession?.remainingSeconds ?? null,
+        },
+      });
+    }
+  }
+  return entries;
+}
+
+function excludedAudit(session: SessionRow, now: Date): AuditEntry {
+  return {
+    actor: gatewayActor,
+    action: 'session.lower-skipped',
+    at: now,
+    requestId: session.requestId,
+    deviceId: session.deviceId,
+    details: {
+      deviceSessionId: session.id,
+      userAccountName: session.request.userAccountName,
+      reason: 'excluded account',
+    },
+  };
 }
 
 function publishClosedSessions(context: DomainContext, sessions: SessionRow[]): void {
@@ -454,8 +350,9 @@ export async function markCommandsSent(
   commandIds: string[],
 ): Promise<void> {
   if (commandIds.length === 0) return;
-  await context.prisma.agentCommand.updateMany({
-    where: { id: { in: commandIds }, sentAt: null },
-    data: { sentAt: context.clock.now() },
-  });
+  // One array parameter: a fan-out to thousands of devices marks thousands of commands at once.
+  await context.prisma.$executeRaw`
+    UPDATE "AgentCommand"
+    SET "sentAt" = ${context.clock.now().toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    WHERE id = ANY(${commandIds}::text[]) AND "sentAt" IS NULL`;
 }

@@ -1,8 +1,8 @@
 import { writeAudit } from '../audit.js';
 import { type Actor, type DomainContext, inTransaction, type Transaction } from '../context.js';
 import type { AgentDevice } from './acknowledgements.js';
-import { lockDeviceCommands, payloadOf } from './commands.js';
-import { excludedAccountsOf } from './desired-state.js';
+import { lockDevicesCommands, payloadOf } from './commands.js';
+import { excludedAccountsOf } from './desired-state-plan.js';
 
 interface Drift {
   userAccountName: string;
@@ -22,6 +22,7 @@ export async function reportElevatedAccounts(
   device: AgentDevice,
   elevatedAccounts: readonly string[],
 ): Promise<string[]> {
+  if (elevatedAccounts.length === 0) return [];
   const candidates = await findDriftCandidates(
     context.prisma,
     context,
@@ -33,7 +34,7 @@ export async function reportElevatedAccounts(
   const now = context.clock.now();
   const actor: Actor = { kind: 'device', deviceId: device.id, deviceName: device.name };
   const drifts = await inTransaction(context, async (tx) => {
-    await lockDeviceCommands(tx, device.id);
+    await lockDevicesCommands(tx, [device.id]);
     // Check again under the lock, so two reports at once create one command.
     const confirmed = await findDriftCandidates(tx, context, device.id, candidates);
     const found: Drift[] = [];

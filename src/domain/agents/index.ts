@@ -10,16 +10,12 @@ export {
   type DesiredState,
   type HeldSession,
   loadDesiredState,
+  loadDesiredStates,
   markCommandsSent,
   type PendingLower,
 } from './desired-state.js';
 export { reportElevatedAccounts } from './drift.js';
 export { loadEffectiveSettings } from './effective-settings.js';
-export {
-  findInvalidAgentTokens,
-  markDevicesOffline,
-  markDevicesOnline,
-  recordDevicesSeen,
-} from './presence.js';
+export { findInvalidAgentTokens, markDevicesOffline, markDevicesOnline } from './presence.js';
 export { type RaiseRequestInput, raiseRequestFromDevice } from './raise-request.js';
 export { type RequestExtensionInput, requestExtensionFromDevice } from './request-extension.js';

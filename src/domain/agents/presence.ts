@@ -1,7 +1,10 @@
 import type { DomainContext } from '../context.js';
 
-/** Largest id list sent in one statement, to keep parameters and lock times modest. */
-const batchSize = 2000;
+// These statements take their ids as one array parameter, not one parameter per id, so a batch
+// of thousands of devices costs one short statement to plan and send.
+
+/** Largest batch written in one statement, to keep row locks short. */
+const batchSize = 5000;
 
 function chunks<T>(items: readonly T[]): T[][] {
   const result: T[][] = [];
@@ -11,17 +14,22 @@ function chunks<T>(items: readonly T[]): T[][] {
   return result;
 }
 
-/** Marks devices online and seen at `at`, in one statement per 2000 devices. */
+/**
+ * Marks devices online and seen at `at`. The gateway calls it for new connections and, once per
+ * heartbeat interval, for every device that sent anything, so idle agents cost one statement per
+ * interval in total, not one per heartbeat. Devices whose token was revoked stay offline.
+ */
 export async function markDevicesOnline(
   context: Pick<DomainContext, 'prisma'>,
   deviceIds: readonly string[],
   at: Date,
 ): Promise<void> {
   for (const ids of chunks(deviceIds)) {
-    await context.prisma.device.updateMany({
-      where: { id: { in: ids }, tokenRevokedAt: null },
-      data: { online: true, lastSeenAt: at },
-    });
+    // Prisma stores DateTime as UTC timestamps without zone, hence AT TIME ZONE 'UTC'.
+    await context.prisma.$executeRaw`
+      UPDATE "Device"
+      SET online = true, "lastSeenAt" = ${at.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+      WHERE id = ANY(${ids}::text[]) AND "tokenRevokedAt" IS NULL`;
   }
 }
 
@@ -36,7 +44,6 @@ export async function markDevicesOffline(
   for (const batch of chunks(entries)) {
     const ids = batch.map((entry) => entry.deviceId);
     const times = batch.map((entry) => entry.at.toISOString());
-    // Prisma stores DateTime as UTC timestamps without zone, hence AT TIME ZONE 'UTC'.
     await context.prisma.$executeRaw`
       UPDATE "Device" AS d
       SET online = false, "lastSeenAt" = closed.at AT TIME ZONE 'UTC'
@@ -47,21 +54,8 @@ export async function markDevicesOffline(
 }
 
 /**
- * Records that connected devices were heard from: lastSeenAt becomes `at` and online true. The
- * gateway calls this once per heartbeat interval for every device that sent anything, so idle
- * agents cost one UPDATE per interval in total, not one per heartbeat.
- */
-export async function recordDevicesSeen(
-  context: Pick<DomainContext, 'prisma'>,
-  deviceIds: readonly string[],
-  at: Date,
-): Promise<void> {
-  await markDevicesOnline(context, deviceIds, at);
-}
-
-/**
  * Returns the ids, among the given connections, whose token no longer matches the device: the
- * device was deleted, its token revoked or rotated.
+ * device was deleted, or its token revoked or rotated.
  */
 export async function findInvalidAgentTokens(
   context: Pick<DomainContext, 'prisma'>,
@@ -69,17 +63,14 @@ export async function findInvalidAgentTokens(
 ): Promise<string[]> {
   const invalid: string[] = [];
   for (const batch of chunks(connections)) {
-    const devices = await context.prisma.device.findMany({
-      where: { id: { in: batch.map((connection) => connection.deviceId) } },
-      select: { id: true, tokenHash: true, tokenRevokedAt: true },
-    });
-    const byId = new Map(devices.map((device) => [device.id, device]));
-    for (const connection of batch) {
-      const device = byId.get(connection.deviceId);
-      if (!device || device.tokenRevokedAt || device.tokenHash !== connection.tokenHash) {
-        invalid.push(connection.deviceId);
-      }
-    }
+    const ids = batch.map((connection) => connection.deviceId);
+    const hashes = batch.map((connection) => connection.tokenHash);
+    const rows = await context.prisma.$queryRaw<{ id: string }[]>`
+      SELECT held.id
+      FROM unnest(${ids}::text[], ${hashes}::text[]) AS held(id, token_hash)
+      LEFT JOIN "Device" AS d ON d.id = held.id
+      WHERE d.id IS NULL OR d."tokenRevokedAt" IS NOT NULL OR d."tokenHash" <> held.token_hash`;
+    invalid.push(...rows.map((row) => row.id));
   }
   return invalid;
 }
