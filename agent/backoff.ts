@@ -6,9 +6,9 @@ export interface BackoffOptions {
 }
 
 /**
- * Delay before reconnect attempt `attempt` (0 for the first): exponential growth up to the maximum,
- * then a random value between half and all of it, so a fleet that lost the server at the same
- * moment does not come back in step.
+ * Returns the delay before reconnect attempt `attempt` (0 for the first). The ceiling doubles with
+ * each attempt up to the maximum, and the delay is a random value between half and all of it, so a
+ * fleet that lost the server at the same moment does not reconnect in step.
  */
 export function reconnectDelayMs(attempt: number, options: BackoffOptions): number {
   const random = options.random ?? Math.random;

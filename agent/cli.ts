@@ -94,7 +94,7 @@ function positiveSeconds(values: Values, name: 'duration' | 'seconds' | 'reconne
   return seconds;
 }
 
-/** The agent token from --token or from the first line of --token-file (which keeps it out of ps). */
+/** Reads the agent token from --token, or from the first line of --token-file, which keeps it out of ps. */
 function readToken(values: Values): string {
   if (values.token && values['token-file']) {
     throw new UsageError('Give either --token or --token-file, not both.');

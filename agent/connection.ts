@@ -15,7 +15,7 @@ import { reconnectDelayMs } from './backoff.js';
 import type { ElevationDriver } from './drivers/driver.js';
 import type { SessionKeeper } from './session-keeper.js';
 
-/** Why the agent stopped for good, as opposed to a connection it will retry. */
+/** Reason the agent stopped for good, as opposed to a lost connection that it retries. */
 export type FatalReason = 'token-rejected' | 'replaced';
 
 export interface AgentConnectionOptions {
@@ -29,7 +29,7 @@ export interface AgentConnectionOptions {
   platform: string;
   /** First reconnect delay in milliseconds, default 500. */
   initialReconnectDelayMs?: number;
-  /** Longest reconnect delay in milliseconds, default 30 000. */
+  /** Maximum reconnect delay in milliseconds, default 30 000. */
   maxReconnectDelayMs?: number;
   /** Called once when the agent must stop: its token was rejected or another agent replaced it. */
   onFatal: (reason: FatalReason, message: string) => void;
@@ -260,7 +260,7 @@ export class AgentConnection {
   }
 
   /**
-   * Handles close code 4002. The protocol asks a replaced agent not to reconnect, but the raise
+   * Handles close code 4002. The protocol tells a replaced agent not to reconnect, but the raise
    * and extend commands connect with the same device token and so replace the running agent too.
    * The agent therefore reconnects after a pause, and stops only when it is replaced again and
    * again, which means a second agent process of the same device is running.

@@ -53,7 +53,7 @@ export function sendDeviceRequest(options: {
         finish({
           ok: false,
           code: 'TIMEOUT',
-          message: `The server did not answer within ${(options.timeoutMs ?? defaultTimeoutMs) / 1000} s; check the server URL and try again.`,
+          message: `The server sent no response within ${(options.timeoutMs ?? defaultTimeoutMs) / 1000} s; check the server URL and try again.`,
         }),
       options.timeoutMs ?? defaultTimeoutMs,
     );
@@ -67,7 +67,7 @@ export function sendDeviceRequest(options: {
           : {
               ok: false,
               code: 'CONNECTION_FAILED',
-              message: `The server answered HTTP ${status}.`,
+              message: `The server rejected the connection with HTTP ${status}.`,
             },
       );
     });
@@ -82,7 +82,7 @@ export function sendDeviceRequest(options: {
       finish({
         ok: false,
         code: code === closeCodes.replaced ? 'CONNECTION_REPLACED' : 'CONNECTION_CLOSED',
-        message: `The server closed the connection (code ${code}) before answering; the request may or may not have been recorded.`,
+        message: `The server closed the connection (code ${code}) before responding, so the request may or may not have been recorded.`,
       }),
     );
     socket.on('message', (data) => {

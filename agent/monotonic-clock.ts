@@ -5,9 +5,9 @@ import os from 'node:os';
  * Milliseconds on the system's monotonic clock. process.hrtime reads CLOCK_MONOTONIC on Linux, which
  * counts from boot and is shared by every process, so a value saved by one agent process is still
  * meaningful to the next one on the same boot. Setting the wall clock does not move it.
- * NOTE: on Linux CLOCK_MONOTONIC stops while the machine is suspended, and on macOS the libuv
- * clock behind process.hrtime may also stop during sleep; the wall-clock guard in deadlines.ts
- * covers that case.
+ * NOTE: on Linux CLOCK_MONOTONIC stops while the machine is suspended, and the libuv clock behind
+ * process.hrtime on macOS may stop during sleep too. The wall-clock guard in session-keeper.ts
+ * lowers such sessions after the wake-up.
  */
 export interface MonotonicClock {
   nowMs(): number;
@@ -21,10 +21,10 @@ export const systemMonotonicClock: MonotonicClock = {
 };
 
 /**
- * Identifies the current boot, so a saved monotonic deadline is trusted only on the boot that
- * produced it. Linux exposes a random boot id; elsewhere the boot time (wall clock minus uptime,
- * to the minute) stands in for it, and a wall-clock change between two reads can make it differ,
- * which only makes the agent lower early.
+ * Returns an id of the current boot, so a saved monotonic deadline is trusted only on the boot that
+ * produced it. Linux exposes a random boot id. Elsewhere the boot time (wall clock minus uptime, to
+ * the minute) is used instead. A wall-clock change between two reads can change that value, which
+ * only makes the agent lower early.
  */
 export function readBootId(): string {
   try {

@@ -12,12 +12,12 @@ import type { AgentStateFile, HeldSession, LocalLowering, StateStore } from './s
 
 export type { HeldSession, LocalLowering };
 
-/** The agent's answer to one command, without the message envelope. */
+/** The agent's result for one command, without the message envelope. */
 export type CommandOutcome = Omit<AgentAck, 'v' | 'type'>;
 
 type DriverOutcome = { ok: true } | { ok: false; notFound: boolean; error: string };
 
-/** Local lowerings remembered for the server; the oldest go first past this many. */
+/** Maximum local lowerings kept for the server's lower commands; the oldest are dropped first. */
 const maxLocalLowerings = 500;
 
 export interface SessionKeeperOptions {
@@ -25,7 +25,7 @@ export interface SessionKeeperOptions {
   clock: MonotonicClock;
   store: StateStore;
   log: Logger;
-  /** Longest wait between two deadline checks; the wall-clock guard relies on it after a sleep. */
+  /** Maximum wait between two deadline checks in milliseconds, default 1000; the wall-clock guard relies on it after a sleep. */
   checkIntervalMs?: number;
   bootId?: string;
   /** Called after the set of elevated accounts changed without a server command (deadline, offline). */
@@ -58,10 +58,10 @@ export class SessionKeeper {
   }
 
   /**
-   * Loads the saved state. On the same boot, saved deadlines still hold and are checked at once.
+   * Loads the saved state. On the same boot, saved deadlines still apply and are checked at once.
    * After a reboot the monotonic base is gone and the time spent powered off is unknown, so every
-   * saved account is lowered immediately; the server applies what remains of the window once it
-   * is reachable again.
+   * saved account is lowered immediately. The server applies what remains of the window once it is
+   * reachable again.
    */
   start(): Promise<void> {
     return this.serialize(async () => {
@@ -155,7 +155,7 @@ export class SessionKeeper {
     return [...this.sessions.values()].map((session) => ({ ...session }));
   }
 
-  /** Accounts an applied session holds elevated now. */
+  /** Returns the accounts that an applied session keeps elevated now. */
   elevatedAccounts(): string[] {
     const accounts = new Set<string>();
     for (const session of this.sessions.values()) {
@@ -297,8 +297,8 @@ export class SessionKeeper {
   }
 
   /**
-   * Forgets a session, lowering its account first when it is applied. When lowering fails, the
-   * session stays, marked as past its deadline, so the timer retries it; returns whether it went.
+   * Forgets a session, lowering its account first when it is applied, and returns whether it went.
+   * When lowering fails, the session stays, marked as past its deadline, so the timer retries it.
    */
   private async dropSession(
     session: HeldSession,

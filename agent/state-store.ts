@@ -51,7 +51,7 @@ export const stateFileName = 'agent-state.json';
 
 /**
  * Keeps the agent's state in one JSON file, replaced atomically (write, then rename) so a crash
- * mid-write leaves the previous version. The file holds no credentials.
+ * mid-write leaves the previous version. The file contains no credentials.
  */
 export function createFileStateStore(stateDir: string): StateStore {
   const file = path.join(stateDir, stateFileName);
@@ -79,7 +79,7 @@ export function createFileStateStore(stateDir: string): StateStore {
   };
 }
 
-/** A store that keeps the state in memory only, for agents started without --state-dir. */
+/** Creates a store that keeps the state in memory only, for agents started without --state-dir. */
 export function createMemoryStateStore(): StateStore {
   let saved: AgentStateFile | null = null;
   return {

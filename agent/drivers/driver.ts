@@ -1,4 +1,4 @@
-/** Why a driver could not change or read an account. */
+/** Failure kind of a driver operation. */
 export type DriverFailureCode = 'ACCOUNT_NOT_FOUND' | 'INVALID_ACCOUNT' | 'COMMAND_FAILED';
 
 /** An expected failure of a driver operation; its message is what the agent reports to the server. */
@@ -33,7 +33,7 @@ export interface ElevationDriver {
 /**
  * Local account names accepted on macOS, Linux and Windows: a letter or underscore, then up to 31
  * letters, digits, dots, underscores or hyphens, not ending in a dot. The server applies the same
- * rule; the driver checks again because the name ends up as a command argument, and a leading '-'
+ * rule. The driver checks again because the name becomes a command argument, where a leading '-'
  * would be read as an option.
  */
 const accountNamePattern = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;

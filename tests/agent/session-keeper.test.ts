@@ -247,6 +247,39 @@ describe('SessionKeeper deadlines', () => {
   });
 });
 
+describe('SessionKeeper failed lowering', () => {
+  it('retries until the driver succeeds', async () => {
+    const { keeper, driver, clock } = await startKeeper();
+    await keeper.applyDesiredState(desired([session({ remainingSeconds: 10 })]));
+    const lower = driver.lower.bind(driver);
+    let failures = 2;
+    driver.lower = async (account) => {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error('dseditgroup: Operation timed out');
+      }
+      await lower(account);
+    };
+
+    clock.advance(10_000);
+    await keeper.checkNow();
+    expect(driver.elevatedAccounts()).toEqual(['alice']);
+    expect(keeper.heldSessions()).toHaveLength(1);
+
+    // The second attempt waits one second, the third two more.
+    clock.advance(1_000);
+    await keeper.checkNow();
+    expect(driver.elevatedAccounts()).toEqual(['alice']);
+    clock.advance(1_000);
+    await keeper.checkNow();
+    expect(driver.elevatedAccounts()).toEqual(['alice']);
+    clock.advance(1_000);
+    await keeper.checkNow();
+    expect(driver.elevatedAccounts()).toEqual([]);
+    expect(keeper.heldSessions()).toEqual([]);
+  });
+});
+
 describe('SessionKeeper offline', () => {
   it('suspends an Internet-Access-Required session after the offline delay', async () => {
     const { keeper, driver, clock } = await startKeeper();
