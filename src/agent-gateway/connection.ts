@@ -1,7 +1,8 @@
 import type { RawData, WebSocket } from 'ws';
 
 import {
-  acknowledgeCommand,
+  type AcknowledgementInput,
+  type AcknowledgementOutcome,
   type AgentDevice,
   raiseRequestFromDevice,
   reportElevatedAccounts,
@@ -27,6 +28,8 @@ export interface ConnectionHost {
   readonly rateLimitMessages: number;
   readonly rateLimitWindowMs: number;
   requestDesiredState(connection: AgentConnection): void;
+  /** Records an acknowledgement in the next batch; rejects with a DomainError for a bad one. */
+  acknowledge(device: AgentDevice, input: AcknowledgementInput): Promise<AcknowledgementOutcome>;
   track<T>(work: Promise<T>): Promise<T>;
 }
 
@@ -186,7 +189,7 @@ export class AgentConnection {
   }
 
   private async acknowledge(message: AgentAck): Promise<void> {
-    const outcome = await acknowledgeCommand(this.host.domain, this.device, {
+    const outcome = await this.host.acknowledge(this.device, {
       commandId: message.commandId,
       result: message.result,
       error: message.error,

@@ -5,6 +5,11 @@ import { type WebSocket, WebSocketServer } from 'ws';
 
 import type { Config } from '../config.js';
 import {
+  type AcknowledgementInput,
+  type AcknowledgementItem,
+  type AcknowledgementOutcome,
+  acknowledgeCommands,
+  type AgentDevice,
   findInvalidAgentTokens,
   loadDesiredStates,
   loadEffectiveSettings,
@@ -47,6 +52,8 @@ export interface AgentGateway {
 const sweepIntervalMs = 1000;
 /** A connection that sent nothing for this many heartbeat intervals is closed. */
 const heartbeatTimeoutIntervals = 3;
+/** Acknowledgements recorded together in one transaction. */
+const acknowledgementBatchSize = 1000;
 /** Devices whose desired states are computed together, in a fixed number of statements. */
 const desiredStateBatchSize = 500;
 /** How long close() waits for agents to finish the closing handshake before cutting them off. */
@@ -74,6 +81,9 @@ class Gateway implements AgentGateway, ConnectionHost {
   private settingsScheduled = false;
   private desiredStatesRunning = 0;
   private desiredStatesScheduled = false;
+  private readonly acknowledgements: PendingAcknowledgement[] = [];
+  private acknowledgementsScheduled = false;
+  private acknowledgementsRunning = false;
   private nextConnectionId = 1;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweepRunning = false;
@@ -296,6 +306,49 @@ class Gateway implements AgentGateway, ConnectionHost {
     }
   }
 
+  // Acknowledgements from all connections are gathered until the next turn of the event loop and
+  // recorded in batches, one batch at a time, so a fan-out to thousands of agents answered by
+  // thousands of acks costs a few transactions instead of one per ack.
+  acknowledge(device: AgentDevice, input: AcknowledgementInput): Promise<AcknowledgementOutcome> {
+    return new Promise((resolve, reject) => {
+      this.acknowledgements.push({ item: { device, input }, resolve, reject });
+      this.scheduleAcknowledgements();
+    });
+  }
+
+  private scheduleAcknowledgements(): void {
+    if (this.acknowledgementsScheduled || this.acknowledgementsRunning) return;
+    this.acknowledgementsScheduled = true;
+    setImmediate(() => {
+      this.acknowledgementsScheduled = false;
+      void this.track(this.recordAcknowledgements());
+    });
+  }
+
+  private async recordAcknowledgements(): Promise<void> {
+    this.acknowledgementsRunning = true;
+    try {
+      while (this.acknowledgements.length > 0) {
+        const batch = this.acknowledgements.splice(0, acknowledgementBatchSize);
+        try {
+          const results = await acknowledgeCommands(
+            this.domain,
+            batch.map((pending) => pending.item),
+          );
+          results.forEach((result, index) => {
+            if (result.ok) batch[index]!.resolve(result.outcome);
+            else batch[index]!.reject(result.error);
+          });
+        } catch (error) {
+          // Each connection logs the failure and answers its agent; the commands stay pending.
+          for (const pending of batch) pending.reject(error);
+        }
+      }
+    } finally {
+      this.acknowledgementsRunning = false;
+    }
+  }
+
   /**
    * Sends settings to these connections on the next turn of the event loop, together with any
    * queued meanwhile: a reconnect storm then costs two queries per 2000 agents, not per agent.
@@ -421,6 +474,12 @@ class Gateway implements AgentGateway, ConnectionHost {
     this.server.close();
     this.log.info({ closed: open.length }, 'agent gateway closed');
   }
+}
+
+interface PendingAcknowledgement {
+  item: AcknowledgementItem;
+  resolve(outcome: AcknowledgementOutcome): void;
+  reject(error: unknown): void;
 }
 
 function bearerToken(header: string | undefined): string | null {

@@ -1,11 +1,12 @@
 import type { Prisma } from '../../db/client.js';
 import type { DeviceSessionState, JitStatus } from '../../generated/prisma/enums.js';
-import { writeAudit } from '../audit.js';
+import type { AuditEntry } from '../audit.js';
 import { type Actor, type DomainContext, inTransaction, type Transaction } from '../context.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { type DomainError, NotFoundError, ValidationError } from '../errors.js';
 import { remainingSeconds } from '../requests/lifecycle.js';
 import { truncate } from '../requests/validation.js';
-import { type AgentCommandRow, payloadOf } from './commands.js';
+import { writeAudits } from './audit-rows.js';
+import { payloadOf } from './commands.js';
 import { overrunSeconds } from './overrun.js';
 
 export type AcknowledgementResult = 'applied' | 'lowered' | 'account-not-found' | 'failed';
@@ -36,6 +37,14 @@ export interface AgentDevice {
   name: string;
 }
 
+export interface AcknowledgementItem {
+  device: AgentDevice;
+  input: AcknowledgementInput;
+}
+
+export type AcknowledgementItemResult =
+  { ok: true; outcome: AcknowledgementOutcome } | { ok: false; error: DomainError };
+
 const maxReasonLength = 1000;
 
 const noChange: AcknowledgementOutcome = {
@@ -44,22 +53,50 @@ const noChange: AcknowledgementOutcome = {
   commandPending: false,
 };
 
-interface SessionWithRequest {
+interface CommandState {
+  id: string;
+  deviceId: string;
+  sessionId: string | null;
+  kind: string;
+  payload: Prisma.JsonValue;
+  ackedAt: Date | null;
+}
+
+interface SessionState {
   id: string;
   state: DeviceSessionState;
   appliedAt: Date | null;
+  removedAt: Date | null;
+  failureReason: string | null;
+  overrunSeconds: number | null;
   requestId: string;
-  request: {
-    status: JitStatus;
-    expiresAt: Date | null;
-    endedAt: Date | null;
-    userAccountName: string;
-  };
+  status: JitStatus;
+  expiresAt: Date | null;
+  endedAt: Date | null;
+  userAccountName: string;
 }
 
-interface Change {
-  outcome: AcknowledgementOutcome;
-  publish?: { action: string; requestId: string; status: JitStatus };
+/** Everything a batch of acknowledgements writes, gathered first and written in a few statements. */
+class AcknowledgementWrites {
+  readonly commands = new Map<string, { acked: boolean; result: string }>();
+  readonly sessions = new Set<SessionState>();
+  readonly audits: AuditEntry[] = [];
+  readonly changes = new Map<string, { action: string; requestId: string; status: JitStatus }>();
+
+  constructor(readonly now: Date) {}
+
+  recordCommand(command: CommandState, acked: boolean, input: AcknowledgementInput): void {
+    this.commands.set(command.id, { acked, result: JSON.stringify(resultJson(input)) });
+  }
+
+  changeSession(session: SessionState, action: string): void {
+    this.sessions.add(session);
+    this.changes.set(`${session.requestId}:${action}`, {
+      action,
+      requestId: session.requestId,
+      status: session.status,
+    });
+  }
 }
 
 /**
@@ -73,110 +110,131 @@ export async function acknowledgeCommand(
   device: AgentDevice,
   input: AcknowledgementInput,
 ): Promise<AcknowledgementOutcome> {
-  const now = context.clock.now();
-  const actor: Actor = { kind: 'device', deviceId: device.id, deviceName: device.name };
-  const change = await inTransaction(context, async (tx): Promise<Change> => {
-    const command = await lockCommand(tx, device.id, input.commandId);
-    if (command.ackedAt) {
-      return { outcome: { ...noChange, alreadyAcknowledged: true } };
-    }
-    requireMatchingResult(command, input.result);
-    const payload = payloadOf(command);
+  const [result] = await acknowledgeCommands(context, [{ device, input }]);
+  if (!result!.ok) throw result!.error;
+  return result!.outcome;
+}
 
-    if (command.kind === 'lower' && input.result === 'failed') {
-      await recordFailedLower(tx, { actor, command, input, now });
-      return { outcome: { ...noChange, commandPending: true } };
-    }
-    await tx.agentCommand.update({
-      where: { id: command.id },
-      data: { ackedAt: now, result: resultJson(input) },
-    });
-    if (!command.sessionId) {
-      await writeAudit(tx, {
-        actor,
-        action: 'device.drift-lowered',
-        at: now,
-        requestId: payload.requestId ?? undefined,
-        details: {
-          commandId: command.id,
-          userAccountName: payload.userAccountName,
-          ...resultJson(input),
-        },
-      });
-      return { outcome: noChange };
-    }
-    const session = await lockSession(tx, command.sessionId);
-    if (!session) return { outcome: noChange };
-    return command.kind === 'apply'
-      ? applyAcknowledged(tx, { actor, command, session, input, now })
-      : lowerAcknowledged(tx, { actor, command, session, input, now });
+/**
+ * Records many acknowledgements, possibly from many devices, in one transaction with a fixed
+ * number of statements, as acknowledgeCommand does for one. Items are decided in order, so a
+ * command acknowledged twice in one batch counts once. An item that fails (unknown command,
+ * result of the wrong kind) gets its error in the result and does not affect the others.
+ */
+export async function acknowledgeCommands(
+  context: DomainContext,
+  items: readonly AcknowledgementItem[],
+): Promise<AcknowledgementItemResult[]> {
+  if (items.length === 0) return [];
+  const now = context.clock.now();
+  const { results, writes } = await inTransaction(context, async (tx) => {
+    const commands = await lockCommands(tx, items);
+    const sessions = await lockSessions(tx, [...commands.values()]);
+    const writes = new AcknowledgementWrites(now);
+    const results = items.map((item) => decide(item, commands, sessions, writes));
+    await writeAcknowledgements(tx, writes);
+    return { results, writes };
   });
 
-  if (change.publish) {
-    context.publisher.publishRequestChange(change.publish);
+  for (const change of writes.changes.values()) context.publisher.publishRequestChange(change);
+  if (writes.sessions.size > 0) {
     context.log.info(
-      {
-        deviceId: device.id,
-        jitRequestId: change.publish.requestId,
-        commandId: input.commandId,
-        state: change.outcome.sessionState,
-      },
-      'device session changed',
+      { sessions: writes.sessions.size, acknowledgements: items.length },
+      'device sessions changed',
     );
   }
-  return change.outcome;
+  return results;
 }
 
-async function lockCommand(
+async function lockCommands(
   tx: Transaction,
-  deviceId: string,
-  commandId: string,
-): Promise<AgentCommandRow> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "AgentCommand" WHERE id = ${commandId} AND "deviceId" = ${deviceId} FOR UPDATE`;
-  if (locked.length === 0) {
-    throw new NotFoundError(`Command '${truncate(commandId)}' was not found for this device.`);
-  }
-  return tx.agentCommand.findUniqueOrThrow({
-    where: { id: commandId },
-    select: { id: true, sessionId: true, kind: true, payload: true, sentAt: true, ackedAt: true },
-  });
+  items: readonly AcknowledgementItem[],
+): Promise<Map<string, CommandState>> {
+  const ids = [...new Set(items.map((item) => item.input.commandId))];
+  // Ordered by id, so two batches lock shared rows in the same order and cannot deadlock.
+  const rows = await tx.$queryRaw<CommandState[]>`
+    SELECT id, "deviceId", "sessionId", kind, payload, "ackedAt"
+    FROM "AgentCommand"
+    WHERE id = ANY(${ids}::text[])
+    ORDER BY id
+    FOR UPDATE`;
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
-function requireMatchingResult(command: AgentCommandRow, result: AcknowledgementResult): void {
+async function lockSessions(
+  tx: Transaction,
+  commands: readonly CommandState[],
+): Promise<Map<string, SessionState>> {
+  const ids = [...new Set(commands.flatMap((command) => command.sessionId ?? []))];
+  if (ids.length === 0) return new Map();
+  const rows = await tx.$queryRaw<SessionState[]>`
+    SELECT s.id, s.state::text AS state, s."appliedAt", s."removedAt", s."failureReason",
+           s."overrunSeconds", s."requestId", r.status::text AS status, r."expiresAt",
+           r."endedAt", r."userAccountName"
+    FROM "DeviceSession" AS s
+    JOIN "JitRequest" AS r ON r.id = s."requestId"
+    WHERE s.id = ANY(${ids}::text[])
+    ORDER BY s.id
+    FOR UPDATE OF s`;
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+function decide(
+  item: AcknowledgementItem,
+  commands: Map<string, CommandState>,
+  sessions: Map<string, SessionState>,
+  writes: AcknowledgementWrites,
+): AcknowledgementItemResult {
+  const { device, input } = item;
+  const command = commands.get(input.commandId);
+  if (!command || command.deviceId !== device.id) {
+    const error = new NotFoundError(
+      `Command '${truncate(input.commandId)}' was not found for this device.`,
+    );
+    return { ok: false, error };
+  }
+  if (command.ackedAt) return { ok: true, outcome: { ...noChange, alreadyAcknowledged: true } };
+  const mismatch = resultMismatch(command, input.result);
+  if (mismatch) return { ok: false, error: mismatch };
+
+  const actor: Actor = { kind: 'device', deviceId: device.id, deviceName: device.name };
+  const step = { actor, command, input, writes };
+  if (command.kind === 'lower' && input.result === 'failed') {
+    recordFailedLower(step);
+    return { ok: true, outcome: { ...noChange, commandPending: true } };
+  }
+  command.ackedAt = writes.now;
+  writes.recordCommand(command, true, input);
+  if (!command.sessionId) {
+    recordDriftLowered(step);
+    return { ok: true, outcome: noChange };
+  }
+  const session = sessions.get(command.sessionId);
+  if (!session) return { ok: true, outcome: noChange };
+  const outcome =
+    command.kind === 'apply'
+      ? applyAcknowledged({ ...step, session })
+      : lowerAcknowledged({ ...step, session });
+  return { ok: true, outcome };
+}
+
+function resultMismatch(command: CommandState, result: AcknowledgementResult) {
   const wrong =
     (command.kind === 'apply' && result === 'lowered') ||
     (command.kind === 'lower' && result === 'applied');
-  if (wrong) {
-    throw new ValidationError(
-      'result',
-      `Result '${result}' does not fit command '${command.id}', which is a ${command.kind}; use '${command.kind === 'apply' ? 'applied' : 'lowered'}', 'account-not-found' or 'failed'.`,
-    );
-  }
+  if (!wrong) return null;
+  return new ValidationError(
+    'result',
+    `Result '${result}' does not fit command '${command.id}', which is a ${command.kind}; use '${command.kind === 'apply' ? 'applied' : 'lowered'}', 'account-not-found' or 'failed'.`,
+  );
 }
 
-function resultJson(input: AcknowledgementInput): Prisma.InputJsonObject {
+function resultJson(input: AcknowledgementInput) {
   return {
     result: input.result,
     ...(input.error !== undefined && { error: truncate(input.error, maxReasonLength) }),
     ...(input.loweredSecondsAgo !== undefined && { loweredSecondsAgo: input.loweredSecondsAgo }),
   };
-}
-
-async function lockSession(tx: Transaction, sessionId: string): Promise<SessionWithRequest | null> {
-  await tx.$queryRaw`SELECT 1 AS locked FROM "DeviceSession" WHERE id = ${sessionId} FOR UPDATE`;
-  return tx.deviceSession.findUnique({
-    where: { id: sessionId },
-    select: {
-      id: true,
-      state: true,
-      appliedAt: true,
-      requestId: true,
-      request: {
-        select: { status: true, expiresAt: true, endedAt: true, userAccountName: true },
-      },
-    },
-  });
 }
 
 function failureReasonOf(input: AcknowledgementInput, account: string): string {
@@ -189,56 +247,44 @@ function failureReasonOf(input: AcknowledgementInput, account: string): string {
 
 interface AcknowledgementStep {
   actor: Actor;
-  command: AgentCommandRow;
-  session: SessionWithRequest;
+  command: CommandState;
   input: AcknowledgementInput;
-  now: Date;
+  writes: AcknowledgementWrites;
 }
 
-async function applyAcknowledged(tx: Transaction, step: AcknowledgementStep): Promise<Change> {
-  const { actor, command, session, input, now } = step;
-  const request = session.request;
+function applyAcknowledged(step: AcknowledgementStep & { session: SessionState }) {
+  const { actor, command, session, input, writes } = step;
+  const now = writes.now;
+  if (session.state !== 'WAITING' && session.state !== 'SUSPENDED') return noChange;
   const stillHeld =
-    request.status === 'ACTIVE' &&
-    request.expiresAt !== null &&
-    request.expiresAt.getTime() > now.getTime();
+    session.status === 'ACTIVE' &&
+    session.expiresAt !== null &&
+    session.expiresAt.getTime() > now.getTime();
   const base = { actor, at: now, requestId: session.requestId };
-  if (session.state !== 'WAITING' && session.state !== 'SUSPENDED') {
-    return { outcome: noChange };
-  }
 
   if (input.result === 'applied') {
     const reapplied = session.state === 'SUSPENDED';
-    await tx.deviceSession.update({
-      where: { id: session.id },
-      data: { state: 'APPLIED', appliedAt: session.appliedAt ?? now, failureReason: null },
-    });
-    await writeAudit(tx, {
+    session.state = 'APPLIED';
+    session.appliedAt ??= now;
+    writes.changeSession(session, reapplied ? 'SESSION_REAPPLIED' : 'SESSION_APPLIED');
+    writes.audits.push({
       ...base,
       action: reapplied ? 'session.reapplied' : 'session.applied',
       details: {
         deviceSessionId: session.id,
         commandId: command.id,
-        userAccountName: request.userAccountName,
-        remainingSeconds: stillHeld ? remainingSeconds(request.expiresAt!, now) : 0,
+        userAccountName: session.userAccountName,
+        remainingSeconds: stillHeld ? remainingSeconds(session.expiresAt!, now) : 0,
       },
     });
-    return {
-      outcome: { ...noChange, sessionState: 'APPLIED', desiredStateChanged: !stillHeld },
-      publish: {
-        action: reapplied ? 'SESSION_REAPPLIED' : 'SESSION_APPLIED',
-        requestId: session.requestId,
-        status: request.status,
-      },
-    };
+    return { ...noChange, sessionState: 'APPLIED', desiredStateChanged: !stillHeld } as const;
   }
 
-  const failureReason = failureReasonOf(input, request.userAccountName);
-  await tx.deviceSession.update({
-    where: { id: session.id },
-    data: { state: 'FAILED', failureReason },
-  });
-  await writeAudit(tx, {
+  const failureReason = failureReasonOf(input, session.userAccountName);
+  session.state = 'FAILED';
+  session.failureReason = failureReason;
+  writes.changeSession(session, 'SESSION_FAILED');
+  writes.audits.push({
     ...base,
     action: 'session.failed',
     details: {
@@ -248,40 +294,31 @@ async function applyAcknowledged(tx: Transaction, step: AcknowledgementStep): Pr
       failureReason,
     },
   });
-  return {
-    outcome: { ...noChange, sessionState: 'FAILED' },
-    publish: { action: 'SESSION_FAILED', requestId: session.requestId, status: request.status },
-  };
+  return { ...noChange, sessionState: 'FAILED' } as const;
 }
 
-async function lowerAcknowledged(tx: Transaction, step: AcknowledgementStep): Promise<Change> {
-  const { actor, command, session, input, now } = step;
-  const request = session.request;
-  if (session.state === 'REMOVED' || session.state === 'FAILED') {
-    return { outcome: noChange };
-  }
+function lowerAcknowledged(step: AcknowledgementStep & { session: SessionState }) {
+  const { actor, command, session, input, writes } = step;
+  const now = writes.now;
+  if (session.state === 'REMOVED' || session.state === 'FAILED') return noChange;
 
   // The agent may have lowered the account on its own earlier (deadline, offline revoke).
   const agoMs = (input.loweredSecondsAgo ?? 0) * 1000;
   const earliest = session.appliedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
   const loweredAt = new Date(Math.max(now.getTime() - agoMs, earliest));
-  const plannedEnd = request.endedAt ?? request.expiresAt;
+  const plannedEnd = session.endedAt ?? session.expiresAt;
   // A SUSPENDED session was lowered when the device went silent, so it cannot have overrun.
   const overrun =
     input.result === 'lowered' && session.state !== 'SUSPENDED' && plannedEnd
       ? overrunSeconds(plannedEnd, loweredAt)
       : 0;
 
-  await tx.deviceSession.update({
-    where: { id: session.id },
-    data: {
-      state: 'REMOVED',
-      removedAt: loweredAt,
-      ...(overrun > 0 && { overrunSeconds: overrun }),
-    },
-  });
+  session.state = 'REMOVED';
+  session.removedAt = loweredAt;
+  if (overrun > 0) session.overrunSeconds = overrun;
+  writes.changeSession(session, 'SESSION_REMOVED');
   const base = { actor, at: now, requestId: session.requestId };
-  await writeAudit(tx, {
+  writes.audits.push({
     ...base,
     action: 'session.removed',
     details: {
@@ -292,36 +329,30 @@ async function lowerAcknowledged(tx: Transaction, step: AcknowledgementStep): Pr
     },
   });
   if (overrun > 0) {
-    await writeAudit(tx, {
+    writes.audits.push({
       ...base,
       action: 'session.overrun',
       details: {
         deviceSessionId: session.id,
-        userAccountName: request.userAccountName,
+        userAccountName: session.userAccountName,
         overrunSeconds: overrun,
         plannedEndAt: plannedEnd!.toISOString(),
         loweredAt: loweredAt.toISOString(),
       },
     });
   }
-  return {
-    outcome: { ...noChange, sessionState: 'REMOVED' },
-    publish: { action: 'SESSION_REMOVED', requestId: session.requestId, status: request.status },
-  };
+  return { ...noChange, sessionState: 'REMOVED' } as const;
 }
 
-async function recordFailedLower(
-  tx: Transaction,
-  step: Omit<AcknowledgementStep, 'session'>,
-): Promise<void> {
-  const { actor, command, input, now } = step;
+function recordFailedLower(step: AcknowledgementStep): void {
+  const { actor, command, input, writes } = step;
   const payload = payloadOf(command);
   // The command stays unacknowledged, so the next desired state sends it again.
-  await tx.agentCommand.update({ where: { id: command.id }, data: { result: resultJson(input) } });
-  await writeAudit(tx, {
+  writes.recordCommand(command, false, input);
+  writes.audits.push({
     actor,
     action: 'session.lower-failed',
-    at: now,
+    at: writes.now,
     requestId: payload.requestId ?? undefined,
     details: {
       deviceSessionId: command.sessionId,
@@ -330,4 +361,59 @@ async function recordFailedLower(
       error: failureReasonOf(input, payload.userAccountName),
     },
   });
+}
+
+function recordDriftLowered(step: AcknowledgementStep): void {
+  const { actor, command, input, writes } = step;
+  const payload = payloadOf(command);
+  writes.audits.push({
+    actor,
+    action: 'device.drift-lowered',
+    at: writes.now,
+    requestId: payload.requestId ?? undefined,
+    details: {
+      commandId: command.id,
+      userAccountName: payload.userAccountName,
+      ...resultJson(input),
+    },
+  });
+}
+
+/** Writes a batch: one UPDATE for commands, one for sessions, one INSERT for audit events. */
+async function writeAcknowledgements(tx: Transaction, writes: AcknowledgementWrites) {
+  // Prisma stores DateTime as UTC timestamps without zone, hence AT TIME ZONE 'UTC'.
+  const now = writes.now.toISOString();
+  if (writes.commands.size > 0) {
+    const ids = [...writes.commands.keys()];
+    const acked = ids.map((id) => writes.commands.get(id)!.acked);
+    const results = ids.map((id) => writes.commands.get(id)!.result);
+    await tx.$executeRaw`
+      UPDATE "AgentCommand" AS c
+      SET "ackedAt" = CASE WHEN u.acked THEN ${now}::timestamptz AT TIME ZONE 'UTC' ELSE NULL END,
+          result = u.result::jsonb
+      FROM unnest(${ids}::text[], ${acked}::boolean[], ${results}::text[]) AS u(id, acked, result)
+      WHERE c.id = u.id`;
+  }
+  if (writes.sessions.size > 0) {
+    const sessions = [...writes.sessions];
+    const iso = (date: Date | null) => date?.toISOString() ?? null;
+    await tx.$executeRaw`
+      UPDATE "DeviceSession" AS s
+      SET state = u.state::"DeviceSessionState",
+          "appliedAt" = u.applied_at AT TIME ZONE 'UTC',
+          "removedAt" = u.removed_at AT TIME ZONE 'UTC',
+          "failureReason" = u.failure_reason,
+          "overrunSeconds" = u.overrun_seconds,
+          "updatedAt" = ${now}::timestamptz AT TIME ZONE 'UTC'
+      FROM unnest(
+        ${sessions.map((session) => session.id)}::text[],
+        ${sessions.map((session) => session.state)}::text[],
+        ${sessions.map((session) => iso(session.appliedAt))}::timestamptz[],
+        ${sessions.map((session) => iso(session.removedAt))}::timestamptz[],
+        ${sessions.map((session) => session.failureReason)}::text[],
+        ${sessions.map((session) => session.overrunSeconds)}::int[]
+      ) AS u(id, state, applied_at, removed_at, failure_reason, overrun_seconds)
+      WHERE s.id = u.id`;
+  }
+  await writeAudits(tx, writes.audits);
 }

@@ -39,7 +39,8 @@ export function payloadOf(command: Pick<AgentCommandRow, 'payload'>): AgentComma
 /**
  * Takes transaction-level advisory locks on devices' commands. Everything that creates or retires
  * commands of a device takes its lock first, so two replicas or two concurrent changes cannot
- * create the same command twice. Locks are taken in hash order, so two batches cannot deadlock.
+ * create the same command twice. Locks are taken in hash order, so two batches cannot deadlock on
+ * them.
  */
 export async function lockDevicesCommands(
   tx: Transaction,

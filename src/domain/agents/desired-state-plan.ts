@@ -1,5 +1,5 @@
 // Deciding a device's desired state from its sessions and commands, without reading or writing:
-// desired-state.ts reads the rows, calls planDesiredState and writes what the plan asks for.
+// desired-state.ts reads the rows, calls planDesiredState and writes the changes the plan lists.
 import type { DeviceSessionState, JitStatus } from '../../generated/prisma/enums.js';
 import { remainingSeconds } from '../requests/lifecycle.js';
 import {

@@ -1,8 +1,11 @@
 export {
   type AcknowledgementInput,
+  type AcknowledgementItem,
+  type AcknowledgementItemResult,
   type AcknowledgementOutcome,
   type AcknowledgementResult,
   acknowledgeCommand,
+  acknowledgeCommands,
   type AgentDevice,
 } from './acknowledgements.js';
 export type { LowerReason } from './commands.js';
