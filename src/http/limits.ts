@@ -28,8 +28,8 @@ export interface QueryLimits {
 export const defaultQueryLimits: Readonly<QueryLimits> = Object.freeze({
   maxDepth: 10,
   maxAliases: 15,
-  // A console page of 100 requests with devices, sessions and audit trail costs about 20 000.
-  maxCost: 50_000,
+  // A page of 100 requests with every field, devices, sessions and audit trail costs about 27 000.
+  maxCost: 30_000,
   maxTokens: 2_000,
   maxDirectives: 20,
 });

@@ -42,18 +42,20 @@ function expectTooComplex(reply: Reply, limitWords: RegExp) {
   expect(reply.body.data).toBeUndefined();
 }
 
+/** A Live table page of 100 rows with every request field and relation a console shows. */
 const consolePage = `{
   liveRequests(tab: ACTIVE, first: 100) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { cursor node {
-      id name userAccountName status durationType durationSeconds scheduledStartAt
-      internetAccessRequired requesterKind requestedBy requestedAt approvedBy approvedAt
-      startedAt endedAt expiresAt remainingSeconds reasonByUser reasonByAdmin revokedBy
-      extensionRequested
-      devices { id name online groups { id name } }
-      deviceSessions { state appliedAt device { id name } }
-      auditTrail { at actor action }
+      id name userAccountName status durationType durationSeconds extensionSeconds
+      scheduledStartAt internetAccessRequired requesterKind requestedBy requestedAt approvedBy
+      approvedAt startedAt endedAt expiresAt remainingSeconds reasonByUser reasonByAdmin revokedBy
+      extensionRequested extensionRequestedSeconds
+      raisedFromDevice { id name }
+      devices { id name online platform serialNumber lastSeenAt groups { id name } }
+      deviceSessions { state appliedAt removedAt failureReason overrunSeconds device { id name online } }
+      auditTrail { at actor action details }
     } }
   }
 }`;
