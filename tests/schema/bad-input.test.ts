@@ -15,6 +15,7 @@ let groupName: string;
 let pendingId: string;
 let activeId: string;
 let deniedId: string;
+let revokedDeviceId: string;
 
 const minSeconds = 60;
 const maxSeconds = 3600;
@@ -37,6 +38,10 @@ beforeAll(async () => {
   pendingId = (await insertPendingRequest(test, [deviceId])).id;
   deniedId = (await insertPendingRequest(test, [deviceId], { status: 'DENIED' })).id;
   activeId = (await createTestRequest(test, { deviceIds: [deviceId], durationSeconds: 3000 })).id;
+  revokedDeviceId = (await enrollTestDevice(test)).id;
+  await test.gql(`mutation ($id: ID!) { revokeAgentToken(input: { deviceId: $id }) { id } }`, {
+    id: revokedDeviceId,
+  });
 });
 
 afterAll(async () => {
@@ -232,6 +237,13 @@ const cases: Case[] = [
     name: 'create for an unknown device',
     query: createMutation,
     variables: () => ({ input: createInput({ deviceIds: [deviceId, missingDevice] }) }),
+    code: 'VALIDATION_FAILED',
+    field: 'deviceIds',
+  },
+  {
+    name: 'create for a device whose token was revoked',
+    query: createMutation,
+    variables: () => ({ input: createInput({ deviceIds: [revokedDeviceId] }) }),
     code: 'VALIDATION_FAILED',
     field: 'deviceIds',
   },

@@ -9,7 +9,10 @@ export interface TargetSelection {
   targetNames: string;
 }
 
-/** Checks that every named device and group exists; at least one target is required. */
+/**
+ * Checks that every named device and group exists and that no named device has a revoked agent
+ * token; at least one target is required.
+ */
 export async function requireTargets(
   tx: Transaction,
   deviceIds: readonly string[] = [],
@@ -40,6 +43,15 @@ export async function requireTargets(
     throw new ValidationError(
       'deviceIds',
       `Device '${missingDevice}' does not exist; check the id with the devices query.`,
+    );
+  }
+  // A revoked device is never elevated (resolveTargetDevices leaves it out), so naming one
+  // directly would create a request that cannot apply anywhere.
+  const revoked = devices.find((device) => device.tokenRevokedAt !== null);
+  if (revoked) {
+    throw new ValidationError(
+      'deviceIds',
+      `Device '${revoked.id}' (${revoked.name}) has a revoked agent token; rotate its token before targeting it.`,
     );
   }
 
