@@ -37,7 +37,7 @@ const tableByFile: Record<string, RequestTable> = {
   'past.csv': 'PAST',
 };
 
-/** Rows read per statement; the export never holds more than one page in memory. */
+/** Rows read per statement. The export keeps at most one page in memory. */
 const exportPageSize = 500;
 
 /** Verifies a console JWT and returns the principal; throws when the token is not acceptable. */
@@ -96,10 +96,12 @@ class HttpError extends Error {
 }
 
 /**
- * Handles GET /export/<table>.csv. Any console role may export. Query parameters: `columns`
- * (comma-separated keys from the tableColumns query; default: the table's default columns),
- * `search`, `statuses` (past.csv only), `orderBy` (a sortable column key) and `direction`
- * (`asc` or `desc`, default `desc`). Rows stream out page by page.
+ * Handles GET /export/<table>.csv, for any console role. Query parameters:
+ * - `columns`: comma-separated keys from the tableColumns query (default: the default columns);
+ * - `search`: the same free-text search as the tables;
+ * - `statuses`: Past statuses, past.csv only;
+ * - `orderBy` and `direction`: a sortable column key, and `asc` or `desc` (default `desc`).
+ * Rows stream out page by page.
  */
 export function createExportHandler(options: ExportOptions) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -308,6 +310,8 @@ async function streamCsv(
   }
 }
 
+const statusByCode: Partial<Record<string, number>> = { NOT_FOUND: 404, FORBIDDEN: 403 };
+
 function sendError(response: ServerResponse, error: unknown, log: Logger): void {
   let status: number;
   let body: { message: string; extensions: Record<string, unknown> };
@@ -319,7 +323,7 @@ function sendError(response: ServerResponse, error: unknown, log: Logger): void 
     };
     if (status === 401) response.setHeader('www-authenticate', 'Bearer');
   } else if (error instanceof DomainError) {
-    status = error.code === 'NOT_FOUND' ? 404 : error.code === 'FORBIDDEN' ? 403 : 400;
+    status = statusByCode[error.code] ?? 400;
     body = { message: error.message, extensions: { code: error.code, ...error.extensions() } };
   } else {
     log.error({ err: error }, 'csv export failed');

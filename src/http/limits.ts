@@ -77,7 +77,7 @@ function rejectBody(response: ServerResponse, status: number, message: string, c
 }
 
 /**
- * Wraps a handler so that request bodies larger than `maxBytes` are answered with 413 before
+ * Wraps a handler so that request bodies larger than `maxBytes` are rejected with 413 before
  * anything parses them: at once when Content-Length announces too much, otherwise (chunked
  * bodies) as soon as the bytes read pass the limit. A body within the limit is buffered and
  * handed on as `request.body`, which Yoga reads in place of the stream.

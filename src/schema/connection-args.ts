@@ -24,10 +24,9 @@ function isPrismaCursor(cursor: string): boolean {
 }
 
 /**
- * Checks page arguments and returns the maximum page size. Given to `prismaConnection` as its
- * `maxSize`, which Pothos calls before it reads the cursors, so the client gets
- * VALIDATION_FAILED naming the argument where Pothos would silently shorten the page (first over
- * the maximum) or fail without a code (an unreadable cursor).
+ * Checks page arguments and returns the maximum page size. Pothos calls a connection's `maxSize`
+ * before it reads the cursors, so this is where bad arguments are caught. Without it, Pothos would
+ * silently shorten a page over the maximum and reject an unreadable cursor without a code.
  */
 export function checkConnectionArgs(args: ConnectionArgs): number {
   for (const field of ['first', 'last'] as const) {

@@ -57,7 +57,7 @@ const requestErrorCodes: Record<string, ErrorCode> = {
 const invalidVariablePattern =
   /^Variable "\$([^"]+)" (?:got invalid value .*? at "([^"]+)";|got invalid value|of required type)/s;
 
-/** The input field a variable error is about: the last name in its path, or the variable itself. */
+/** Finds the input field a variable error is about: the last name in its path, or the variable. */
 function fieldOfVariableError(message: string): string | null {
   const match = invalidVariablePattern.exec(message);
   if (!match) return null;
@@ -70,7 +70,7 @@ function fieldOfVariableError(message: string): string | null {
 const unauthenticatedMessage =
   'Missing or invalid bearer token: send Authorization: Bearer <JWT> with a current console token.';
 
-/** The JWT plugin rejects a request with an uncoded 401, or a 400 for a token it cannot decode. */
+/** Detects the JWT plugin's rejections: an uncoded 401, or a 400 for a token it cannot decode. */
 function isAuthenticationFailure(error: WrappedError): boolean {
   if (hasCode(error) || error.originalError) return false;
   return (
@@ -79,15 +79,15 @@ function isAuthenticationFailure(error: WrappedError): boolean {
   );
 }
 
-/** An uncoded 4xx error that Yoga raised for a malformed HTTP request. */
+/** Detects an uncoded 4xx error that Yoga raised for a malformed HTTP request. */
 function isRequestError(error: WrappedError): boolean {
   const status = error.extensions?.http?.status;
   return !error.originalError && typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /**
- * Gives every error a code of the public API. Domain errors carry their own code and fields;
- * errors of Yoga, Pothos, graphql-js and the JWT plugin get the matching API code; anything else
+ * Gives every error a code of the public API. Domain errors carry their own code and fields.
+ * Errors of Yoga, Pothos, graphql-js and the JWT plugin get the matching API code. Anything else
  * is masked as INTERNAL_SERVER_ERROR and logged once with the full error.
  */
 export function createErrorMasker(log: Logger) {
@@ -210,7 +210,7 @@ export function useValidationErrorFields(): Plugin {
           if (extensions.code === undefined || extensions.code === 'GRAPHQL_VALIDATION_FAILED') {
             extensions.code = 'VALIDATION_FAILED';
           }
-          // A scalar's own sentence says more than graphql-js's "Expected value of type" prefix.
+          // A scalar's own sentence is clearer than graphql-js's "Expected value of type" prefix.
           const cause = error.originalError as WrappedError | undefined;
           if (cause && codeOf(cause) === 'VALIDATION_FAILED') error.message = cause.message;
           if (extensions.code !== 'VALIDATION_FAILED' || extensions.field !== undefined) continue;

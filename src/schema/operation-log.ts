@@ -9,14 +9,14 @@ import { errorCodeOf } from './errors.js';
 const requestIds = new WeakMap<Request, string>();
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The client's X-Request-Id when it is a short token, otherwise a new UUID. */
+/** Returns the client's X-Request-Id when it is a short token, otherwise a new UUID. */
 export function requestIdFromHeader(header: string | string[] | null | undefined): string {
   return typeof header === 'string' && requestIdPattern.test(header) ? header : randomUUID();
 }
 
 /**
- * The id that correlates every log line of one HTTP request, the same for every call with that
- * request. Without a request (an operation over WebSocket) it is new on every call.
+ * Returns the id that correlates every log line of one HTTP request, the same on every call for
+ * that request. Without a request (an operation over WebSocket) each call returns a new id.
  */
 export function requestIdOf(request: Request | undefined): string {
   if (!request) return randomUUID();

@@ -123,7 +123,7 @@ interface RawReply {
 }
 
 /**
- * Posts a body in 4 KiB chunks until `total` bytes are written or the server answers. With
+ * Posts a body in 4 KiB chunks until `total` bytes are written or the response arrives. With
  * `declare`, Content-Length announces `total` up front; otherwise the body is chunked.
  */
 function postBody(total: number, declare: boolean): Promise<RawReply> {
@@ -168,7 +168,7 @@ function postBody(total: number, declare: boolean): Promise<RawReply> {
       if (!answered) request.end();
     };
     if (declare) {
-      // Send the headers and one chunk only: the server must answer without the rest.
+      // Send the headers and one chunk only: the server must respond without the rest.
       request.flushHeaders();
       sent = 4096;
       request.write(chunk);

@@ -29,8 +29,8 @@ beforeAll(async () => {
     });
   }
 
-  // Every statement Prisma sends outside a transaction goes through the pool's query method;
-  // the job runner shares the pool, so only calls made inside the measured operation count.
+  // Every statement Prisma sends outside a transaction goes through the pool's query method.
+  // The job runner shares the pool, so only calls made inside the measured operation count.
   const pool = test.app.database.pool;
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {

@@ -124,7 +124,7 @@ describe('pastRequests ordering', () => {
   const fields = Object.keys(requestSortColumns) as JitRequestSortField[];
 
   it.each(fields.flatMap((field) => [[field, 'ASC'] as const, [field, 'DESC'] as const]))(
-    'pages through %s %s without gaps, overlaps or unstable ties',
+    'pages through %s %s stably',
     async (field, direction) => {
       const { rows, totals } = await readAllPages({ field, direction });
       expect(totals).toEqual(new Set([13]));
@@ -343,7 +343,7 @@ describe('tableColumns', () => {
     }
   });
 
-  it('offers remaining time only on the Active table and the end time only on Past', async () => {
+  it('offers time columns per table', async () => {
     const active = (await execute(test, TableColumnsQuery, { table: 'ACTIVE' })).data!.tableColumns;
     const past = (await execute(test, TableColumnsQuery, { table: 'PAST' })).data!.tableColumns;
     expect(active.map((c) => c.key)).toContain('remainingSeconds');
@@ -352,7 +352,7 @@ describe('tableColumns', () => {
     expect(past.map((c) => c.key)).not.toContain('remainingSeconds');
   });
 
-  it('gives every sortable column a sort field that orders the table', async () => {
+  it('sorts by every sortable column', async () => {
     const past = (await execute(test, TableColumnsQuery, { table: 'PAST' })).data!.tableColumns;
     for (const column of past.filter((c) => c.sortField)) {
       const result = await execute(test, PastRequestsQuery, {
