@@ -2,10 +2,21 @@
 // and the HTTP request body size.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { createRequire } from 'node:module';
+
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  type ValidationContext,
+  type ValueNode,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
+import { maxPageSize } from '../schema/index.js';
 import type { RouteHandler } from './server.js';
 
 /** Bounds on one GraphQL document. The defaults admit every query the console sends. */
@@ -63,7 +74,79 @@ export function createQueryLimitPlugins(limits: QueryLimits = defaultQueryLimits
     // Field suggestions ("Did you mean …") would reveal parts of the schema to guessing clients.
     blockFieldSuggestion: { enabled: true },
   });
-  return armor.protect().plugins as Plugin[];
+  return [...(armor.protect().plugins as Plugin[]), useVariablePageSizeCost(limits.maxCost)];
+}
+
+// Pothos and Yoga use graphql's CommonJS build, and `validate` only accepts a schema built by the
+// same copy. Under vitest an `import` of graphql would load the ESM build instead.
+const { validate, visit } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+/**
+ * Replaces `first: $n` and `last: $n` with the integer the variable holds (or its default), so
+ * graphql-armor's cost estimate multiplies by the real page size. Sizes over the maximum page
+ * count as the maximum, because the connection rejects them with an error that names the value.
+ * Returns null when no page size comes from a variable.
+ */
+function inlinePageSizes(
+  document: DocumentNode,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): DocumentNode | null {
+  const defaults = new Map<string, ValueNode>();
+  visit(document, {
+    VariableDefinition(node) {
+      if (node.defaultValue) defaults.set(node.variable.name.value, node.defaultValue);
+    },
+  });
+  let inlined = false;
+  const rewritten = visit(document, {
+    Argument(node) {
+      if (
+        (node.name.value !== 'first' && node.name.value !== 'last') ||
+        node.value.kind !== Kind.VARIABLE
+      )
+        return undefined;
+      const name = node.value.name.value;
+      const value = variables?.[name];
+      const size: ValueNode | undefined = Number.isInteger(value)
+        ? { kind: Kind.INT, value: String(Math.min(value as number, maxPageSize)) }
+        : value === undefined
+          ? defaults.get(name)
+          : undefined;
+      if (size?.kind !== Kind.INT) return undefined;
+      inlined = true;
+      return { ...node, value: size };
+    },
+  });
+  return inlined ? rewritten : null;
+}
+
+/**
+ * Applies the cost limit again with page sizes taken from the variables. graphql-armor multiplies
+ * by `first`/`last` only when they are literals, so without this check `first: $n` would cost as
+ * one row whatever the request sends.
+ */
+function useVariablePageSizeCost(maxCost: number): Plugin {
+  const check = (schema: GraphQLSchema, document: DocumentNode, variables: unknown) => {
+    const inlined = inlinePageSizes(document, variables as Record<string, unknown> | undefined);
+    if (!inlined) return [];
+    const rule = costLimitRule({
+      maxCost,
+      flattenFragments: true,
+      onReject: [rejectAsTooComplex],
+      propagateOnRejection: false,
+    });
+    return validate(schema, inlined, [rule]);
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const errors = check(args.schema, args.document, args.variableValues);
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const errors = check(args.schema, args.document, args.variableValues);
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+  };
 }
 
 function rejectBody(response: ServerResponse, status: number, message: string, code: string) {

@@ -17,6 +17,7 @@ export { createErrorMasker, useValidationErrorFields } from './errors.js';
 export { requestIdFromHeader, requestIdOf, useOperationLog } from './operation-log.js';
 export {
   columnsOf,
+  maxPageSize,
   type RequestColumn,
   type RequestRow,
   requestOrderBy,

@@ -26,11 +26,11 @@ interface Reply {
   body: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
-async function postQuery(query: string): Promise<Reply> {
+async function postQuery(query: string, variables?: Record<string, unknown>): Promise<Reply> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as Reply['body'] };
 }
@@ -93,6 +93,20 @@ describe('query limits', () => {
       d: devices(first: 100) { edges { node { groups { devices { groups { devices { id } } } } } } }
     }`;
     expectTooComplex(await postQuery(query), /cost/i);
+  });
+
+  it('counts page sizes given in variables', async () => {
+    const wide = `edges { node { devices { groups { devices { groups { devices { id name } } } } } } }`;
+    const query = `query ($rows: Int, $defaulted: Int = 100) {
+      a: pastRequests(first: $rows) { ${wide} }
+      b: liveRequests(tab: ACTIVE, first: $rows) { ${wide} }
+      c: liveRequests(tab: PENDING, first: $defaulted) { ${wide} }
+      d: devices(first: $rows) { edges { node { groups { devices { groups { devices { id } } } } } } }
+    }`;
+    expectTooComplex(await postQuery(query, { rows: 100 }), /cost/i);
+    const small = await postQuery(query, { rows: 2, defaulted: 2 });
+    expect(small.body.errors).toBeUndefined();
+    expect(small.status).toBe(200);
   });
 
   it('rejects more tokens than the limit', async () => {
