@@ -8,6 +8,7 @@ import {
   countOfConnection,
   countRequests,
   exactCountLimit,
+  prefetchConnectionCount,
 } from './request-count.js';
 import {
   columnsOf,
@@ -121,12 +122,15 @@ builder.queryFields((t) => ({
         const where = requestTableWhere(args.tab, args);
         return (await countConnectionOnce(args, () => countRequests(context.prisma, where))).count;
       },
-      resolve: (query, _parent, args, context) =>
-        context.prisma.jitRequest.findMany({
+      resolve: (query, _parent, args, context, info) => {
+        const where = requestTableWhere(args.tab, args);
+        prefetchConnectionCount(args, info, () => countRequests(context.prisma, where));
+        return context.prisma.jitRequest.findMany({
           ...query,
-          where: requestTableWhere(args.tab, args),
+          where,
           orderBy: orderByOf(args.orderBy),
-        }),
+        });
+      },
     },
     JitRequestConnectionRef,
   ),
@@ -153,12 +157,15 @@ builder.queryFields((t) => ({
         const where = requestTableWhere('PAST', args);
         return (await countConnectionOnce(args, () => countRequests(context.prisma, where))).count;
       },
-      resolve: (query, _parent, args, context) =>
-        context.prisma.jitRequest.findMany({
+      resolve: (query, _parent, args, context, info) => {
+        const where = requestTableWhere('PAST', args);
+        prefetchConnectionCount(args, info, () => countRequests(context.prisma, where));
+        return context.prisma.jitRequest.findMany({
           ...query,
-          where: requestTableWhere('PAST', args),
+          where,
           orderBy: orderByOf(args.orderBy),
-        }),
+        });
+      },
     },
     JitRequestConnectionRef,
   ),
