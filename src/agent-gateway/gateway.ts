@@ -276,23 +276,30 @@ class Gateway implements AgentGateway, ConnectionHost {
         this.domain,
         batch.map((connection) => connection.deviceId),
       );
-      const unsent: string[] = [];
-      const sentAt = Date.now();
-      for (const connection of batch) {
-        if (connection.closed) continue;
+      const deliverable = batch.flatMap((connection) => {
+        if (connection.closed) return [];
         const state = states.get(connection.deviceId);
         if (!state || state.tokenRevoked || state.tokenHash !== connection.tokenHash) {
           this.dropRevoked(connection);
-          continue;
+          return [];
         }
+        return [{ connection, state }];
+      });
+      // Marked before sending: once an agent has the frame, its acks lock these rows, and an
+      // UPDATE racing them would deadlock.
+      await markCommandsSent(
+        this.domain,
+        deliverable.flatMap(({ state }) => state.unsentCommandIds),
+      );
+      const sentAt = Date.now();
+      for (const { connection, state } of deliverable) {
+        if (connection.closed) continue;
         connection.send(desiredStateFrame(state, this.options.offlineRevokeAfterSeconds));
         connection.pendingCommands =
           state.sessions.filter((session) => session.pending).length + state.lower.length;
         connection.lastDesiredStateAt = sentAt;
         connection.driftCheckDue = true;
-        unsent.push(...state.unsentCommandIds);
       }
-      await markCommandsSent(this.domain, unsent);
     } catch (error) {
       this.log.error(
         { err: error, connections: batch.length },

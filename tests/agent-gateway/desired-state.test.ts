@@ -8,7 +8,7 @@ import { createApp } from '../../src/app.js';
 import { hashAgentToken } from '../../src/domain/devices/agent-token.js';
 import { createJitRequest } from '../../src/domain/requests/create-request.js';
 import { createLogger } from '../../src/logger.js';
-import { createTestRequest, enrollTestDevice } from '../factories.js';
+import { createTestGroup, createTestRequest, enrollTestDevice } from '../factories.js';
 import { createTestDatabase, startTestApp, type TestApp, testConfig } from '../helpers.js';
 import { eventually, openAgent, type TestAgent } from './test-agent.js';
 
@@ -262,6 +262,60 @@ describe('acknowledgements', () => {
     });
     expect(command.sentAt).not.toBeNull();
     expect(command.ackedAt).toBeNull();
+  });
+});
+
+describe('fan-out', () => {
+  it('sends a group request to every connected device and records their acks', async () => {
+    const devices = await Promise.all([1, 2, 3].map(() => enrollTestDevice(test)));
+    const groupId = await createTestGroup(
+      test,
+      devices.map((device) => device.id),
+    );
+    const opened = await Promise.all(devices.map((device) => connect(device.agentToken)));
+    const request = await createTestRequest(test, { deviceGroupIds: [groupId] });
+
+    const states = await Promise.all(
+      opened.map(({ agent }) => agent.next('server.desired-state', (m) => m.sessions.length === 1)),
+    );
+    // Every agent acknowledges at once; one of them also repeats its ack and sends a stray one.
+    opened.forEach(({ agent }, index) => {
+      agent.send({
+        v: 1,
+        type: 'agent.ack',
+        commandId: states[index]!.sessions[0]!.commandId,
+        result: 'applied',
+      });
+    });
+    opened[0]!.agent.send({
+      v: 1,
+      type: 'agent.ack',
+      commandId: states[0]!.sessions[0]!.commandId,
+      result: 'applied',
+    });
+    opened[1]!.agent.send({
+      v: 1,
+      type: 'agent.ack',
+      commandId: states[2]!.sessions[0]!.commandId,
+      result: 'applied',
+    });
+
+    for (const { agent } of opened) {
+      expect(await agent.next('server.ack-received')).toMatchObject({ alreadyAcknowledged: false });
+    }
+    expect(await opened[0]!.agent.next('server.ack-received')).toMatchObject({
+      alreadyAcknowledged: true,
+    });
+    expect((await opened[1]!.agent.next('server.error')).code).toBe('NOT_FOUND');
+
+    const sessions = await test.app.database.prisma.deviceSession.findMany({
+      where: { requestId: request.id },
+    });
+    expect(sessions.map((session) => session.state)).toEqual(['APPLIED', 'APPLIED', 'APPLIED']);
+    const applied = await test.app.database.prisma.auditEvent.count({
+      where: { requestId: request.id, action: 'session.applied' },
+    });
+    expect(applied).toBe(3);
   });
 });
 

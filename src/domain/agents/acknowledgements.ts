@@ -8,6 +8,7 @@ import { truncate } from '../requests/validation.js';
 import { writeAudits } from './audit-rows.js';
 import { payloadOf } from './commands.js';
 import { overrunSeconds } from './overrun.js';
+import { retryOnConflict } from './retry.js';
 
 export type AcknowledgementResult = 'applied' | 'lowered' | 'account-not-found' | 'failed';
 
@@ -127,14 +128,17 @@ export async function acknowledgeCommands(
 ): Promise<AcknowledgementItemResult[]> {
   if (items.length === 0) return [];
   const now = context.clock.now();
-  const { results, writes } = await inTransaction(context, async (tx) => {
-    const commands = await lockCommands(tx, items);
-    const sessions = await lockSessions(tx, [...commands.values()]);
-    const writes = new AcknowledgementWrites(now);
-    const results = items.map((item) => decide(item, commands, sessions, writes));
-    await writeAcknowledgements(tx, writes);
-    return { results, writes };
-  });
+  // Decisions are made afresh on each attempt, from rows read under the attempt's locks.
+  const { results, writes } = await retryOnConflict(() =>
+    inTransaction(context, async (tx) => {
+      const commands = await lockCommands(tx, items);
+      const sessions = await lockSessions(tx, [...commands.values()]);
+      const writes = new AcknowledgementWrites(now);
+      const results = items.map((item) => decide(item, commands, sessions, writes));
+      await writeAcknowledgements(tx, writes);
+      return { results, writes };
+    }),
+  );
 
   for (const change of writes.changes.values()) context.publisher.publishRequestChange(change);
   if (writes.sessions.size > 0) {

@@ -3,6 +3,7 @@ import type { AuditEntry } from '../audit.js';
 import { type Actor, type DomainContext, inTransaction, type Transaction } from '../context.js';
 import { writeAudits } from './audit-rows.js';
 import { type AgentCommandRow, type LowerReason, lockDevicesCommands } from './commands.js';
+import { retryOnConflict } from './retry.js';
 import {
   excludedAccountsOf,
   type NewCommand,
@@ -85,16 +86,18 @@ export async function loadDesiredStates(
   const toWrite = [...plans].filter(([, plan]) => needsWrites(plan)).map(([id]) => id);
   let created = new Map<string, string>();
   if (toWrite.length > 0) {
-    const written = await inTransaction(context, async (tx) => {
-      await lockDevicesCommands(tx, toWrite);
-      // Read again under the locks: another replica or change may have written meanwhile.
-      const fresh = await readSnapshots(tx, toWrite);
-      const freshPlans = new Map<string, Plan>();
-      for (const [deviceId, snapshot] of fresh) {
-        freshPlans.set(deviceId, planDesiredState(snapshot, now, excluded));
-      }
-      return { fresh, freshPlans, created: await writePlans(tx, freshPlans, now) };
-    });
+    const written = await retryOnConflict(() =>
+      inTransaction(context, async (tx) => {
+        await lockDevicesCommands(tx, toWrite);
+        // Read again under the locks: another replica or change may have written meanwhile.
+        const fresh = await readSnapshots(tx, toWrite);
+        const freshPlans = new Map<string, Plan>();
+        for (const [deviceId, snapshot] of fresh) {
+          freshPlans.set(deviceId, planDesiredState(snapshot, now, excluded));
+        }
+        return { fresh, freshPlans, created: await writePlans(tx, freshPlans, now) };
+      }),
+    );
     for (const deviceId of toWrite) {
       snapshots.delete(deviceId);
       plans.delete(deviceId);
