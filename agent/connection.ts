@@ -42,6 +42,8 @@ const silentIntervalsBeforeReconnect = 3;
 /** Replacements within this window, counted to tell a raise command from a second agent process. */
 const replacedWindowMs = 10 * 60_000;
 const maxReplacementsInWindow = 3;
+/** An ack without server.ack-received after this long is sent again with the next desired state. */
+const ackRetryMs = 5_000;
 /** Wait after a replacement: long enough for a raise or extend command to receive its result. */
 const replacedReconnectDelayMs = 3_000;
 
@@ -73,8 +75,10 @@ export class AgentConnection {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private heartbeatIntervalMs = defaultHeartbeatIntervalMs;
   private lastMessageAtMs = 0;
-  /** Commands acknowledged on the current connection; a new connection acknowledges again. */
-  private acknowledged = new Set<string>();
+  /** Acks sent on the current connection and not confirmed yet: command id to performance.now(). */
+  private acknowledged = new Map<string, number>();
+  /** Commands whose ack the server confirmed with server.ack-received. */
+  private confirmed = new Set<string>();
   private reportedAccounts: string | null = null;
   private replacedAtMs: number[] = [];
   private settings: AgentSettings | null = null;
@@ -158,7 +162,8 @@ export class AgentConnection {
   }
 
   private async onOpen(socket: WebSocket): Promise<void> {
-    this.acknowledged = new Set();
+    this.acknowledged = new Map();
+    this.confirmed = new Set();
     this.reportedAccounts = null;
     this.markAlive();
     this.startHeartbeat();
@@ -207,6 +212,10 @@ export class AgentConnection {
       case 'server.desired-state':
         void this.onDesiredState(message);
         return;
+      case 'server.ack-received':
+        this.confirmed.add(message.commandId);
+        this.acknowledged.delete(message.commandId);
+        return;
       case 'server.error':
         log.warn(
           { code: message.code, messageType: message.messageType, field: message.field },
@@ -214,7 +223,7 @@ export class AgentConnection {
         );
         return;
       default:
-        // Heartbeat acks, ack receipts and results of raise commands only show the server is alive.
+        // Heartbeat acks and results of raise commands only show that the server is alive.
         return;
     }
   }
@@ -222,12 +231,21 @@ export class AgentConnection {
   private async onDesiredState(desired: ServerDesiredState): Promise<void> {
     const { keeper, log } = this.options;
     const outcomes = await keeper.applyDesiredState(desired);
+    // A command that comes back after its ack was confirmed needs nothing; one whose ack was
+    // never confirmed (lost, or failed on the server) is acknowledged again after a pause.
+    const nowMs = performance.now();
     for (const outcome of outcomes) {
-      if (this.acknowledged.has(outcome.commandId)) continue;
+      const sentAtMs = this.acknowledged.get(outcome.commandId);
+      if (this.confirmed.has(outcome.commandId)) continue;
+      if (sentAtMs !== undefined && nowMs - sentAtMs < ackRetryMs) continue;
       if (this.send({ v: protocolVersion, type: 'agent.ack', ...outcome })) {
-        this.acknowledged.add(outcome.commandId);
+        this.acknowledged.set(outcome.commandId, nowMs);
       }
     }
+    // Only commands still listed can come back, so the others are forgotten.
+    const listed = new Set(outcomes.map((outcome) => outcome.commandId));
+    for (const id of this.confirmed) if (!listed.has(id)) this.confirmed.delete(id);
+    for (const id of this.acknowledged.keys()) if (!listed.has(id)) this.acknowledged.delete(id);
     log.debug(
       { sessions: desired.sessions.length, lower: desired.lower.length },
       'desired state applied',

@@ -75,6 +75,34 @@ describe('agent run', () => {
     expect(gateway.invalid).toEqual([]);
   });
 
+  it('acknowledges a command once it is confirmed', async () => {
+    const gateway = await startGateway();
+    const grant = session();
+    gateway.sessions = [grant];
+    await AgentProcess.start({ server: gateway.url, token });
+    await expect.poll(() => acksOf(gateway, grant.commandId).length, poll).toBe(1);
+    gateway.pushDesiredState();
+    gateway.pushDesiredState();
+    // A later message shows the agent has handled both desired states.
+    const heartbeats = gateway.messagesOf('agent.heartbeat').length;
+    await expect
+      .poll(() => gateway.messagesOf('agent.heartbeat').length, poll)
+      .toBeGreaterThan(heartbeats);
+    expect(acksOf(gateway, grant.commandId)).toHaveLength(1);
+  });
+
+  it('acknowledges again when no confirmation came', async () => {
+    const gateway = await startGateway({ confirmAcks: false });
+    const grant = session();
+    gateway.sessions = [grant];
+    await AgentProcess.start({ server: gateway.url, token });
+    await expect.poll(() => acksOf(gateway, grant.commandId).length, poll).toBe(1);
+    // Past the retry pause, the next desired state gets a second ack.
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    gateway.pushDesiredState();
+    await expect.poll(() => acksOf(gateway, grant.commandId).length, poll).toBe(2);
+  });
+
   it('reports an account that does not exist', async () => {
     const gateway = await startGateway();
     const grant = session({ userAccountName: 'ghost' });

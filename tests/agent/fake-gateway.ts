@@ -15,6 +15,8 @@ export interface FakeGatewayOptions {
   token: string;
   heartbeatIntervalSeconds?: number;
   offlineRevokeAfterSeconds?: number;
+  /** False: acks get no server.ack-received, as when the server failed to record them. */
+  confirmAcks?: boolean;
   /** Answers an agent.raise or agent.request-extension; default: a request id. */
   onRequest?: (message: AgentMessage & { id: string }) => ServerMessage;
 }
@@ -133,7 +135,7 @@ export class FakeGateway {
         type: 'server.heartbeat-ack',
         serverTime: new Date().toISOString(),
       });
-    } else if (message.type === 'agent.ack') {
+    } else if (message.type === 'agent.ack' && this.options.confirmAcks !== false) {
       this.send(socket, {
         v: 1,
         type: 'server.ack-received',
