@@ -51,14 +51,19 @@ export class AgentConnection {
   reconciling = false;
   reconcileAgain = false;
   /** The desired state changed since drift was last checked, so the next report is checked. */
-  driftCheckDue = true;
+  private driftCheckDue = true;
   closed = false;
+  /**
+   * Accounts the last desired state explains (held, being lowered or excluded), each between
+   * newlines. A report naming only these cannot contain drift and needs no query.
+   */
+  private accountedAccounts = '';
 
   private rateWindowStartedAt = 0;
   private rateCount = 0;
   private rateLimitReported = false;
   private queue: Promise<void> = Promise.resolve();
-  /** Sorted, joined accounts of the last elevated-accounts report that was checked. */
+  /** Sorted, joined unexplained accounts of the last report that was checked against the database. */
   private elevatedKey: string | undefined;
 
   constructor(
@@ -179,12 +184,22 @@ export class AgentConnection {
     }
   }
 
+  /** Remembers which accounts the desired state just sent explains, for the drift check. */
+  desiredStateSent(accounts: Iterable<string>): void {
+    this.accountedAccounts = `\n${[...accounts].join('\n')}\n`;
+    this.driftCheckDue = true;
+  }
+
   private async checkDrift(accounts: readonly string[]): Promise<void> {
-    const key = [...new Set(accounts)].sort().join('\n');
+    const unexplained = [...new Set(accounts)].filter(
+      (account) => !this.accountedAccounts.includes(`\n${account}\n`),
+    );
+    if (unexplained.length === 0) return;
+    const key = unexplained.sort().join('\n');
     if (key === this.elevatedKey && !this.driftCheckDue) return;
     this.elevatedKey = key;
     this.driftCheckDue = false;
-    const drifted = await reportElevatedAccounts(this.host.domain, this.device, accounts);
+    const drifted = await reportElevatedAccounts(this.host.domain, this.device, unexplained);
     if (drifted.length > 0) this.host.requestDesiredState(this);
   }
 

@@ -298,7 +298,11 @@ class Gateway implements AgentGateway, ConnectionHost {
         connection.pendingCommands =
           state.sessions.filter((session) => session.pending).length + state.lower.length;
         connection.lastDesiredStateAt = sentAt;
-        connection.driftCheckDue = true;
+        connection.desiredStateSent([
+          ...state.sessions.map((session) => session.userAccountName),
+          ...state.lower.map((entry) => entry.userAccountName),
+          ...state.excludedAccounts,
+        ]);
       }
     } catch (error) {
       this.log.error(
@@ -314,8 +318,8 @@ class Gateway implements AgentGateway, ConnectionHost {
   }
 
   // Acknowledgements from all connections are gathered until the next turn of the event loop and
-  // recorded in batches, one batch at a time, so a fan-out to thousands of agents answered by
-  // thousands of acks costs a few transactions instead of one per ack.
+  // recorded in batches, one batch at a time. A fan-out to thousands of agents, followed by
+  // thousands of acks, then costs a few transactions instead of one per ack.
   acknowledge(device: AgentDevice, input: AcknowledgementInput): Promise<AcknowledgementOutcome> {
     return new Promise((resolve, reject) => {
       this.acknowledgements.push({ item: { device, input }, resolve, reject });
@@ -347,7 +351,7 @@ class Gateway implements AgentGateway, ConnectionHost {
             else batch[index]!.reject(result.error);
           });
         } catch (error) {
-          // Each connection logs the failure and answers its agent; the commands stay pending.
+          // Each connection logs the failure and sends its agent an error; the commands stay pending.
           for (const pending of batch) pending.reject(error);
         }
       }

@@ -155,7 +155,8 @@ async function lockCommands(
   items: readonly AcknowledgementItem[],
 ): Promise<Map<string, CommandState>> {
   const ids = [...new Set(items.map((item) => item.input.commandId))];
-  // Ordered by id, so two batches lock shared rows in the same order and cannot deadlock.
+  // Ordered by id, so two ack batches lock shared rows in the same order and cannot deadlock
+  // with each other.
   const rows = await tx.$queryRaw<CommandState[]>`
     SELECT id, "deviceId", "sessionId", kind, payload, "ackedAt"
     FROM "AgentCommand"
