@@ -10,6 +10,7 @@ import {
   type AcknowledgementOutcome,
   acknowledgeCommands,
   type AgentDevice,
+  findDevicesByTokenHashes,
   findInvalidAgentTokens,
   loadDesiredStates,
   loadEffectiveSettings,
@@ -17,7 +18,6 @@ import {
 } from '../domain/agents/index.js';
 import type { DeviceNotifier, DomainContext } from '../domain/context.js';
 import { hashAgentToken } from '../domain/devices/agent-token.js';
-import { authenticateAgentToken } from '../domain/devices/devices.js';
 import type { Logger } from '../logger.js';
 import { AgentConnection, type ConnectionHost } from './connection.js';
 import { desiredStateFrame, settingsFrame } from './messages.js';
@@ -82,6 +82,8 @@ class Gateway implements AgentGateway, ConnectionHost {
   private desiredStatesRunning = 0;
   private desiredStatesScheduled = false;
   private readonly acknowledgements: PendingAcknowledgement[] = [];
+  private readonly authentications: PendingAuthentication[] = [];
+  private authenticationsScheduled = false;
   private acknowledgementsScheduled = false;
   private acknowledgementsRunning = false;
   private nextConnectionId = 1;
@@ -154,9 +156,9 @@ class Gateway implements AgentGateway, ConnectionHost {
       rejectUpgrade(socket, 401, 'Send the device token as Authorization: Bearer <token>.');
       return;
     }
-    const domain = this.domainContext;
+    const tokenHash = hashAgentToken(token);
     void this.track(
-      authenticateAgentToken(domain, token).then(
+      this.authenticate(tokenHash).then(
         (device) => {
           if (socket.destroyed) return;
           if (!device) {
@@ -168,7 +170,6 @@ class Gateway implements AgentGateway, ConnectionHost {
             rejectUpgrade(socket, 503, 'The server is stopping; retry shortly.');
             return;
           }
-          const tokenHash = hashAgentToken(token);
           this.server.handleUpgrade(request, socket, head, (ws) => {
             socket.off('error', onSocketError);
             this.accept(ws, { id: device.id, name: device.name }, tokenHash);
@@ -180,6 +181,33 @@ class Gateway implements AgentGateway, ConnectionHost {
         },
       ),
     );
+  }
+
+  // Token checks of concurrent upgrades are gathered until the next turn of the event loop and
+  // answered with one query, so a reconnect storm costs a query per batch, not per agent.
+  private authenticate(tokenHash: string): Promise<AgentDevice | null> {
+    return new Promise((resolve, reject) => {
+      this.authentications.push({ tokenHash, resolve, reject });
+      if (this.authenticationsScheduled) return;
+      this.authenticationsScheduled = true;
+      setImmediate(() => {
+        this.authenticationsScheduled = false;
+        const batch = this.authentications.splice(0);
+        void this.track(this.authenticateBatch(batch));
+      });
+    });
+  }
+
+  private async authenticateBatch(batch: PendingAuthentication[]): Promise<void> {
+    try {
+      const devices = await findDevicesByTokenHashes(
+        this.domain,
+        batch.map((pending) => pending.tokenHash),
+      );
+      for (const pending of batch) pending.resolve(devices.get(pending.tokenHash) ?? null);
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
   }
 
   private accept(ws: WebSocket, device: { id: string; name: string }, tokenHash: string): void {
@@ -485,6 +513,12 @@ class Gateway implements AgentGateway, ConnectionHost {
     this.server.close();
     this.log.info({ closed: open.length }, 'agent gateway closed');
   }
+}
+
+interface PendingAuthentication {
+  tokenHash: string;
+  resolve(device: AgentDevice | null): void;
+  reject(error: unknown): void;
 }
 
 interface PendingAcknowledgement {

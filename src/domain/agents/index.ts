@@ -8,6 +8,7 @@ export {
   acknowledgeCommands,
   type AgentDevice,
 } from './acknowledgements.js';
+export { findDevicesByTokenHashes } from './authentication.js';
 export type { LowerReason } from './commands.js';
 export {
   type DesiredState,
