@@ -184,7 +184,7 @@ class Gateway implements AgentGateway, ConnectionHost {
   }
 
   // Token checks of concurrent upgrades are gathered until the next turn of the event loop and
-  // answered with one query, so a reconnect storm costs a query per batch, not per agent.
+  // resolved with one query, so a reconnect storm costs a query per batch, not per agent.
   private authenticate(tokenHash: string): Promise<AgentDevice | null> {
     return new Promise((resolve, reject) => {
       this.authentications.push({ tokenHash, resolve, reject });

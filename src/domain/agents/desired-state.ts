@@ -77,39 +77,22 @@ export async function loadDesiredStates(
 ): Promise<Map<string, DesiredState>> {
   const now = context.clock.now();
   const excluded = context.config.excludedAccounts;
-  const snapshots = await readSnapshots(context.prisma, deviceIds);
-  const plans = new Map<string, Plan>();
-  for (const [deviceId, snapshot] of snapshots) {
-    plans.set(deviceId, planDesiredState(snapshot, now, excluded));
-  }
-
-  const toWrite = [...plans].filter(([, plan]) => needsWrites(plan)).map(([id]) => id);
-  let created = new Map<string, string>();
-  if (toWrite.length > 0) {
-    const written = await retryOnConflict(() =>
-      inTransaction(context, async (tx) => {
-        await lockDevicesCommands(tx, toWrite);
-        // Read again under the locks: another replica or change may have written meanwhile.
-        const fresh = await readSnapshots(tx, toWrite);
-        const freshPlans = new Map<string, Plan>();
-        for (const [deviceId, snapshot] of fresh) {
-          freshPlans.set(deviceId, planDesiredState(snapshot, now, excluded));
-        }
-        return { fresh, freshPlans, created: await writePlans(tx, freshPlans, now) };
-      }),
-    );
-    for (const deviceId of toWrite) {
-      snapshots.delete(deviceId);
-      plans.delete(deviceId);
-    }
-    for (const [deviceId, snapshot] of written.fresh) {
-      snapshots.set(deviceId, snapshot);
-      plans.set(deviceId, written.freshPlans.get(deviceId)!);
-    }
-    created = written.created;
-    for (const plan of written.freshPlans.values())
-      publishClosedSessions(context, plan.closeExcluded);
-  }
+  // Locks first, then one read: nothing can change the devices' commands between the read and
+  // the writes, and a fan-out that must create commands reads each device once.
+  const { snapshots, plans, created } = await retryOnConflict(() =>
+    inTransaction(context, async (tx) => {
+      await lockDevicesCommands(tx, deviceIds);
+      const snapshots = await readSnapshots(tx, deviceIds);
+      const plans = new Map<string, Plan>();
+      for (const [deviceId, snapshot] of snapshots) {
+        plans.set(deviceId, planDesiredState(snapshot, now, excluded));
+      }
+      const toWrite = new Map([...plans].filter(([, plan]) => needsWrites(plan)));
+      const created = toWrite.size > 0 ? await writePlans(tx, toWrite, now) : new Map();
+      return { snapshots, plans, created };
+    }),
+  );
+  for (const plan of plans.values()) publishClosedSessions(context, plan.closeExcluded);
 
   const states = new Map<string, DesiredState>();
   for (const [deviceId, snapshot] of snapshots) {
