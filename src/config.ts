@@ -63,8 +63,11 @@ const envSchema = z.object({
   AGENT_TOKEN_CHECK_INTERVAL_SECONDS: seconds(30),
   /** MongoDB connection string for Agenda's job store. Unset: jobs live in PostgreSQL. */
   MONGODB_URL: optionalString,
-  /** Milliseconds between Agenda's polls for due jobs, default 5000 (LISTEN/NOTIFY wakes it sooner). */
-  JOBS_PROCESS_EVERY_MS: z.coerce.number().int().positive().default(5000),
+  /**
+   * Milliseconds between Agenda's scans for due jobs, default 1000. LISTEN/NOTIFY wakes it for new
+   * jobs. Each scan locks the jobs due before the next one, so a short interval keeps that round short.
+   */
+  JOBS_PROCESS_EVERY_MS: z.coerce.number().int().positive().default(1000),
   /** Seconds between reconcile sweeps that catch overdue transitions and lost jobs, default 60. */
   JOBS_RECONCILE_INTERVAL_SECONDS: seconds(60),
   /** Redis connection string. Set: events and agent commands cross replicas through Redis. */

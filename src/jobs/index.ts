@@ -28,7 +28,7 @@ export interface JobRunner {
   scheduler: AgendaTransitionScheduler;
   /** Defines the jobs, reconciles the database with the job store, then starts processing. */
   start(context: DomainContext): Promise<void>;
-  /** Whether jobs are being processed and the store answers. */
+  /** Whether jobs are being processed and the store responds to a query. */
   isReady(): Promise<boolean>;
   /** Stops taking jobs, releases queued ones and waits for running ones; the pool stays open. */
   stop(): Promise<void>;
@@ -41,12 +41,21 @@ export interface JobRunnerOptions {
   log: Logger;
 }
 
-/** Longest a transition may hold its database transaction: maxWait 10 s plus timeout 20 s. */
+/** Maximum time a transition holds its database transaction: maxWait 10 s plus timeout 20 s. */
 const transitionWorstCaseMs = 30_000;
 const reconcileLockLifetimeMs = 5 * 60_000;
 const suspendLockLifetimeMs = 60_000;
-/** Longest stop() waits for running jobs before the pool closes under them. */
+/** Maximum time stop() waits for running jobs before the pool closes under them. */
 const stopTimeoutMs = 35_000;
+/**
+ * Maximum transition jobs of one kind that this process locks ahead of their run time. Agenda
+ * locks every job due before its next scan, one query each, and runs none until that round of
+ * locking ends. Its in-memory queue also costs time quadratic in its length. Without a limit, a
+ * minute with 10,000 ends kept the first round locking newly due jobs for seconds (bench/expiry.ts).
+ * 200 covers one 1 s scan interval at that rate. In a burst fewer suffice, because an end job ends
+ * every due request (endDueRequests).
+ */
+const transitionLockLimit = 200;
 
 /**
  * Connects the job store and builds Agenda on it. Throws, with no Agenda left behind, when the
@@ -76,10 +85,12 @@ export async function createJobRunner(options: JobRunnerOptions): Promise<JobRun
   let started = false;
   let stopping = false;
   let followUp: NodeJS.Timeout | undefined;
+  // Ends reconcile passes between two transitions, so none outlives the pool.
+  const stopController = new AbortController();
 
   const reconcile = async (context: DomainContext, reason: string) => {
     try {
-      await reconcileRequests(context, scheduler);
+      await reconcileRequests(context, scheduler, { signal: stopController.signal });
     } catch (error) {
       log.error({ err: error, reason }, 'reconcile pass failed; the recurring pass retries');
     }
@@ -88,19 +99,17 @@ export async function createJobRunner(options: JobRunnerOptions): Promise<JobRun
   return {
     scheduler,
     start: async (context) => {
-      defineTransitionJobs(agenda, context, {
+      defineTransitionJobs(agenda, context, scheduler, {
         concurrency: transitionConcurrency,
         lockLifetimeMs: processEveryMs + transitionWorstCaseMs + 10_000,
+        lockLimit: transitionLockLimit,
       });
       defineReconcileRequests(agenda, context, scheduler, {
-        intervalMs: config.jobs.reconcileIntervalSeconds * 1000,
         lockLifetimeMs: reconcileLockLifetimeMs,
+        signal: stopController.signal,
       });
       const checkIntervalMs = silentDeviceCheckIntervalMs(config.jit.offlineRevokeAfterSeconds);
-      defineSuspendSilentDevices(agenda, context, {
-        intervalMs: checkIntervalMs,
-        lockLifetimeMs: suspendLockLifetimeMs,
-      });
+      defineSuspendSilentDevices(agenda, context, { lockLifetimeMs: suspendLockLifetimeMs });
 
       // Sessions that came due while no server ran end now, at their planned times, without
       // waiting for their jobs: a job locked by a killed process stays locked for its lock lifetime.
@@ -109,8 +118,8 @@ export async function createJobRunner(options: JobRunnerOptions): Promise<JobRun
       await agenda.every(config.jobs.reconcileIntervalSeconds * 1000, reconcileRequestsJob);
       await agenda.every(checkIntervalMs, suspendSilentDevicesJob);
       started = true;
-      // A killed process may have locked jobs due up to one scan interval after it died; a second
-      // pass once that interval has passed performs them instead of waiting for the locks to expire.
+      // A killed process may have locked jobs due up to one scan interval after it died. A second
+      // pass after that interval performs them, so they do not wait for their locks to expire.
       followUp = setTimeout(() => void reconcile(context, 'boot follow-up'), processEveryMs + 1000);
       followUp.unref();
       log.info(
@@ -132,9 +141,11 @@ export async function createJobRunner(options: JobRunnerOptions): Promise<JobRun
       if (stopping) return;
       stopping = true;
       clearTimeout(followUp);
+      stopController.abort();
       // NOTE: agenda 6.2.6's drain() discards its job processor, so a stop() after it cannot release
-      // the jobs locked ahead of their run time; they would stay locked for their lock lifetime.
-      // stop() first releases those and keeps the locks of running jobs, then this waits for them.
+      // the jobs locked ahead of their run time, and they stay locked for their lock lifetime.
+      // Hence stop() comes first: it releases those and keeps the locks of running jobs. Then this
+      // waits for the running jobs, which is what drain() would do.
       await agenda.stop();
       const stillRunning = await running.waitForNone(stopTimeoutMs);
       if (stillRunning > 0) log.warn({ running: stillRunning }, 'jobs still running at shutdown');
@@ -181,10 +192,10 @@ function logAgendaEvents(
   log: Logger,
 ): void {
   agenda.on('error', (error) => {
-    // A job cancelled (its request revoked) after this process locked it can no longer be saved,
-    // so Agenda skips it with this error.
+    // A job cancelled (its request revoked, or ended by a batch) after this process locked it can
+    // no longer be saved, so Agenda skips it with this error. Batches make that common.
     if (/does not exist anymore/.test(error.message)) {
-      log.info({ err: error }, 'a locked job was cancelled before it ran');
+      log.debug({ err: error }, 'a locked job was cancelled before it ran');
       return;
     }
     log.error({ err: error }, 'job scheduler error');

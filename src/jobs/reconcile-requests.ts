@@ -7,7 +7,7 @@ import { reconcileRequests, type ScheduledTransitionJobs } from '../domain/reque
 export const reconcileRequestsJob = 'reconcileRequests';
 
 export interface RecurringJobOptions {
-  intervalMs: number;
+  /** How long a run may take before another process may start one, in ms. */
   lockLifetimeMs: number;
 }
 
@@ -15,12 +15,12 @@ export function defineReconcileRequests(
   agenda: Agenda,
   context: DomainContext,
   jobs: ScheduledTransitionJobs,
-  options: RecurringJobOptions,
+  options: RecurringJobOptions & { signal: AbortSignal },
 ): void {
   agenda.define(
     reconcileRequestsJob,
     async () => {
-      await reconcileRequests(context, jobs);
+      await reconcileRequests(context, jobs, { signal: options.signal });
     },
     { concurrency: 1, lockLifetime: options.lockLifetimeMs },
   );

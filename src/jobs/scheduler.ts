@@ -37,8 +37,8 @@ export function createTransitionScheduler(
         await job.save();
         return;
       } catch (error) {
-        // Another process inserted the same job between Agenda's existence check and its insert;
-        // the store's unique index rejected this one, and saving again updates that row instead.
+        // Another process inserted the same job between Agenda's existence check and its insert.
+        // The store's unique index rejected this one, so saving again updates that row instead.
         if (attempt > 1 || !store.isDuplicateKeyError(error)) throw error;
       }
     }
@@ -51,14 +51,15 @@ export function createTransitionScheduler(
     cancelRequestJobs: async (requestId) => {
       await agenda.cancel({ data: { requestId } });
     },
+    cancelJobs: (kind, requestIds) => store.deleteRequestJobs(transitionJobNames[kind], requestIds),
     listScheduled: async (kind) => {
       const { jobs } = await agenda.queryJobs({ name: transitionJobNames[kind] });
       const scheduled = new Map<string, Date | null>();
       for (const job of jobs) {
         const requestId = (job.data as Partial<TransitionJobData> | null)?.requestId;
         if (typeof requestId !== 'string') continue;
-        // A one-off job that is running has no next run but holds its lock; a finished one that
-        // was not removed has neither and counts as missing.
+        // A one-off job that is running has no next run but holds its lock. A finished one that
+        // was not removed has neither, so it counts as missing.
         if (job.nextRunAt) scheduled.set(requestId, new Date(job.nextRunAt));
         else if (job.lockedAt) scheduled.set(requestId, null);
       }

@@ -145,7 +145,7 @@ describe('crash recovery', () => {
             name: uniqueName('request'),
             userAccountName: 'alice',
             durationType: 'FIXED',
-            durationSeconds: 3,
+            durationSeconds: 5,
             deviceIds: [enrolled.enrollDevice.device.id],
           },
         },

@@ -64,11 +64,11 @@ describe('end job', () => {
     const applied = await enrollTestDevice(test);
     const failed = await enrollTestDevice(test);
     const completedRequest = await createTestRequest(test, {
-      durationSeconds: 2,
+      durationSeconds: 3,
       deviceIds: [applied.id],
     });
     const failedRequest = await createTestRequest(test, {
-      durationSeconds: 2,
+      durationSeconds: 3,
       deviceIds: [failed.id],
     });
     await prisma.deviceSession.updateMany({
@@ -93,7 +93,7 @@ describe('end job', () => {
 describe('start job', () => {
   it('starts and ends a scheduled request on time', async () => {
     const device = await enrollTestDevice(test);
-    const startAt = new Date(Date.now() + 2000);
+    const startAt = new Date(Date.now() + 3000);
     const created = await createTestRequest(test, {
       durationType: 'SCHEDULED',
       scheduledStartAt: startAt.toISOString(),
@@ -126,7 +126,7 @@ describe('start job', () => {
 describe('extension', () => {
   it('moves the end job to the new expiry', async () => {
     const device = await enrollTestDevice(test);
-    const created = await createTestRequest(test, { durationSeconds: 2, deviceIds: [device.id] });
+    const created = await createTestRequest(test, { durationSeconds: 3, deviceIds: [device.id] });
     const original = await readRequest(created.id);
 
     const extend = await test.gql(

@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import pg from 'pg';
+
+import type {
+  DomainContext,
+  RequestChange,
+  TransitionScheduler,
+} from '../../src/domain/context.js';
 import {
+  endDueRequests,
   reconcileRequests,
   type ScheduledTransitionJobs,
 } from '../../src/domain/requests/reconcile.js';
-import type { TransitionScheduler } from '../../src/domain/context.js';
 import { handleTransitionJob } from '../../src/jobs/transition-jobs.js';
-import { startTestApp, type TestApp } from '../helpers.js';
+import { startTestApp, type TestApp, TestClock } from '../helpers.js';
 import { insertDevice, insertRequest, secondsFromNow } from './rows.js';
 import { msUntil, waitFor } from './wait.js';
 
@@ -156,9 +163,112 @@ describe('reconcileRequests', () => {
   });
 });
 
+describe('endDueRequests', () => {
+  it('ends due requests in one batch with the outcome of each', async () => {
+    const prisma = test.app.database.prisma;
+    // Expiries an hour ahead of the wall clock, reached by a test clock two hours ahead: the
+    // app's own jobs and reconcile passes, on the wall clock, leave these rows alone.
+    const clock = new TestClock(secondsFromNow(7200));
+    const changedDevices: string[][] = [];
+    const changes: RequestChange[] = [];
+    const context: DomainContext = {
+      ...test.app.domain,
+      clock,
+      notifier: { devicesChanged: (ids) => changedDevices.push(ids), settingsChanged: () => {} },
+      publisher: { publishRequestChange: (change) => changes.push(change) },
+    };
+    const insertEnding = async (
+      state: 'WAITING' | 'APPLIED' | 'FAILED' | null,
+      expiresInSeconds = 3600,
+    ) => {
+      const device = await insertDevice(prisma);
+      const request = await insertRequest(prisma, {
+        status: 'ACTIVE',
+        startedAt: new Date(),
+        expiresAt: secondsFromNow(expiresInSeconds),
+        extensionRequested: true,
+      });
+      if (state) {
+        await prisma.deviceSession.create({
+          data: {
+            requestId: request.id,
+            deviceId: device.id,
+            state,
+            appliedAt: state === 'APPLIED' ? new Date() : null,
+          },
+        });
+      }
+      return { request, device };
+    };
+    const applied = await insertEnding('APPLIED');
+    const failed = await insertEnding('FAILED');
+    const waiting = await insertEnding('WAITING');
+    const noDevice = await insertEnding(null);
+    const notDue = await insertEnding('WAITING', 3 * 3600);
+    const lockedElsewhere = await insertEnding('WAITING');
+
+    const client = new pg.Client({ connectionString: test.database.url });
+    await client.connect();
+    let ended: string[];
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT 1 FROM "JitRequest" WHERE id = $1 FOR UPDATE`, [
+        lockedElsewhere.request.id,
+      ]);
+      ended = await endDueRequests(context, { limit: 100 });
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
+
+    const mine = [applied, failed, waiting, noDevice].map((entry) => entry.request.id);
+    expect(ended.filter((id) => mine.includes(id)).sort()).toEqual([...mine].sort());
+    expect(ended).not.toContain(notDue.request.id);
+    expect(ended).not.toContain(lockedElsewhere.request.id);
+    const statuses = Object.fromEntries(
+      await Promise.all(
+        [applied, failed, waiting, noDevice, notDue, lockedElsewhere].map(async ({ request }) => {
+          const row = await readRequest(request.id);
+          return [request.id, row.status];
+        }),
+      ),
+    );
+    expect(statuses).toEqual({
+      [applied.request.id]: 'COMPLETED',
+      [failed.request.id]: 'FAILED',
+      [waiting.request.id]: 'EXPIRED',
+      [noDevice.request.id]: 'EXPIRED',
+      [notDue.request.id]: 'ACTIVE',
+      [lockedElsewhere.request.id]: 'ACTIVE',
+    });
+    const completed = await readRequest(applied.request.id);
+    expect(completed.endedAt).toEqual(applied.request.expiresAt);
+    expect(completed.extensionRequested).toBe(false);
+    const audit = await prisma.auditEvent.findMany({ where: { requestId: applied.request.id } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.action).toBe('request.ended');
+    expect(audit[0]!.actor).toBe('scheduler');
+    expect(audit[0]!.at).toEqual(clock.now());
+    expect(audit[0]!.details).toEqual({
+      status: 'COMPLETED',
+      plannedEndAt: applied.request.expiresAt!.toISOString(),
+      lagMs: clock.now().getTime() - applied.request.expiresAt!.getTime(),
+    });
+    expect(changedDevices.flat()).toEqual(
+      expect.arrayContaining([applied.device.id, failed.device.id, waiting.device.id]),
+    );
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        { action: 'COMPLETED', requestId: applied.request.id, status: 'COMPLETED' },
+        { action: 'FAILED', requestId: failed.request.id, status: 'FAILED' },
+      ]),
+    );
+  });
+});
+
 describe('handleTransitionJob', () => {
   it('rejects a payload without a request id', async () => {
-    await expect(handleTransitionJob(test.app.domain, 'end', { at: 'x' })).rejects.toThrow();
+    await expect(handleTransitionJob(test.app.domain, jobs, 'end', { at: 'x' })).rejects.toThrow();
   });
 
   it('returns the new time of an end that moved later', async () => {
@@ -168,7 +278,9 @@ describe('handleTransitionJob', () => {
       expiresAt: secondsFromNow(3600),
     });
 
-    const outcome = await handleTransitionJob(test.app.domain, 'end', { requestId: active.id });
+    const outcome = await handleTransitionJob(test.app.domain, jobs, 'end', {
+      requestId: active.id,
+    });
 
     expect(outcome).toEqual({ changed: false, rescheduleAt: active.expiresAt });
     expect((await readRequest(active.id)).status).toBe('ACTIVE');
@@ -181,8 +293,10 @@ describe('handleTransitionJob', () => {
       expiresAt: secondsFromNow(-1),
     });
 
-    const first = await handleTransitionJob(test.app.domain, 'end', { requestId: active.id });
-    const second = await handleTransitionJob(test.app.domain, 'end', { requestId: active.id });
+    const first = await handleTransitionJob(test.app.domain, jobs, 'end', { requestId: active.id });
+    const second = await handleTransitionJob(test.app.domain, jobs, 'end', {
+      requestId: active.id,
+    });
 
     expect(first).toEqual({ changed: true });
     expect(second).toEqual({ changed: false });
@@ -196,7 +310,7 @@ describe('handleTransitionJob', () => {
       scheduledStartAt: secondsFromNow(3600),
     });
 
-    const outcome = await handleTransitionJob(test.app.domain, 'end', {
+    const outcome = await handleTransitionJob(test.app.domain, jobs, 'end', {
       requestId: scheduled.id,
     });
 

@@ -90,8 +90,22 @@ describe('two servers on one database', () => {
   it('perform each start and end once', async () => {
     const [first, second] = servers as [App, App];
     const device = await enrollDevice(first);
+    // Long enough to still be ACTIVE when the extension arrives on a loaded machine.
+    const extended = await Promise.all(
+      Array.from({ length: 2 }, () =>
+        createRequest(first, { durationType: 'FIXED', durationSeconds: 4, deviceIds: [device] }),
+      ),
+    );
+    // Extended through the server that did not create them.
+    for (const id of extended) {
+      await gql(
+        second,
+        `mutation ($id: ID!) { extendJitRequest(input: { id: $id, additionalSeconds: 1 }) { id } }`,
+        { id },
+      );
+    }
     const fixed = await Promise.all(
-      Array.from({ length: 8 }, () =>
+      Array.from({ length: 6 }, () =>
         createRequest(first, { durationType: 'FIXED', durationSeconds: 2, deviceIds: [device] }),
       ),
     );
@@ -106,16 +120,7 @@ describe('two servers on one database', () => {
         }),
       ),
     );
-    // Extended through the server that did not create them.
-    const extended = fixed.slice(0, 2);
-    for (const id of extended) {
-      await gql(
-        second,
-        `mutation ($id: ID!) { extendJitRequest(input: { id: $id, additionalSeconds: 1 }) { id } }`,
-        { id },
-      );
-    }
-    const all = [...fixed, ...scheduled];
+    const all = [...extended, ...fixed, ...scheduled];
 
     const prisma = first.database.prisma;
     const ended = await waitFor(
@@ -129,7 +134,7 @@ describe('two servers on one database', () => {
 
     for (const row of ended) expect(row.endedAt).toEqual(row.expiresAt);
     for (const row of ended.filter((request) => extended.includes(request.id))) {
-      expect(row.expiresAt!.getTime() - row.startedAt!.getTime()).toBe(3000);
+      expect(row.expiresAt!.getTime() - row.startedAt!.getTime()).toBe(5000);
     }
     const endCounts = await auditCounts('request.ended', all);
     expect(all.map((id) => endCounts.get(id))).toEqual(all.map(() => 1));

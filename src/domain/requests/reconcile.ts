@@ -1,6 +1,6 @@
 import type { JitRequest } from '../../generated/prisma/client.js';
-import type { Actor, DomainContext } from '../context.js';
-import { addSeconds, liveStatuses } from './lifecycle.js';
+import { type Actor, actorName, type DomainContext, inTransaction } from '../context.js';
+import { addSeconds, type DeviceSessionState, liveStatuses, outcomeAtExpiry } from './lifecycle.js';
 import { endExpiredRequest, expirePendingRequest, startScheduledRequest } from './transitions.js';
 
 /** The time-driven transitions: a SCHEDULED start, an ACTIVE end and a PENDING timeout. */
@@ -95,6 +95,8 @@ export interface ScheduledTransitionJobs {
    * running maps to null.
    */
   listScheduled(kind: TransitionKind): Promise<Map<string, Date | null>>;
+  /** Removes the jobs of `kind` of these requests, in one store query. */
+  cancelJobs(kind: TransitionKind, requestIds: readonly string[]): Promise<void>;
 }
 
 export interface ReconcileResult {
@@ -110,6 +112,13 @@ const reconcilerActor: Actor = { kind: 'system', id: 'reconciler' };
 const pageSize = 500;
 /** Transitions run side by side; kept well under the pool size so API requests still get connections. */
 const parallelTransitions = 4;
+/** Requests ended per transaction by endDueRequests. */
+export const endBatchSize = 200;
+
+export interface ReconcileOptions {
+  /** Aborted when the server stops: the pass stops between transitions. */
+  signal?: AbortSignal;
+}
 
 /**
  * Brings the database and the job store back in line, for a boot after a crash and as a periodic
@@ -121,6 +130,7 @@ const parallelTransitions = 4;
 export async function reconcileRequests(
   context: DomainContext,
   jobs: ScheduledTransitionJobs,
+  options: ReconcileOptions = {},
 ): Promise<ReconcileResult> {
   const result: ReconcileResult = {
     performed: { start: 0, end: 0, pendingTimeout: 0 },
@@ -128,11 +138,13 @@ export async function reconcileRequests(
     rescheduled: 0,
   };
   for (const kind of transitionKinds) {
-    const { performed, failed } = await performOverdue(context, kind);
+    const { performed, failed } = await performOverdue(context, jobs, kind, options.signal);
     result.performed[kind] = performed;
     result.failed += failed;
   }
-  result.rescheduled = await rescheduleMissingJobs(context, jobs);
+  if (!options.signal?.aborted) {
+    result.rescheduled = await rescheduleMissingJobs(context, jobs, options.signal);
+  }
 
   const { performed, failed, rescheduled } = result;
   if (performed.start + performed.end + performed.pendingTimeout + failed + rescheduled > 0) {
@@ -157,14 +169,17 @@ function overdueWhere(context: DomainContext, kind: TransitionKind, now: Date) {
 
 async function performOverdue(
   context: DomainContext,
+  jobs: ScheduledTransitionJobs,
   kind: TransitionKind,
+  signal: AbortSignal | undefined,
 ): Promise<{ performed: number; failed: number }> {
   const now = context.clock.now();
-  let performed = 0;
+  let performed = kind === 'end' ? await endOverdueInBatches(context, jobs, signal) : 0;
   let failed = 0;
+  // One by one from here: what a batch skipped or failed on, and every start and timeout.
   // Page by id so that a request whose transition fails is not fetched again in the same pass.
   let afterId: string | undefined;
-  for (;;) {
+  while (!signal?.aborted) {
     const page = await context.prisma.jitRequest.findMany({
       where: { ...overdueWhere(context, kind, now), ...(afterId && { id: { gt: afterId } }) },
       select: { id: true },
@@ -174,6 +189,7 @@ async function performOverdue(
     if (page.length === 0) break;
     afterId = page[page.length - 1]!.id;
     await forEachLimited(page, parallelTransitions, async ({ id }) => {
+      if (signal?.aborted) return;
       try {
         if (await performDueTransition(context, kind, id, reconcilerActor)) performed += 1;
       } catch (error) {
@@ -186,9 +202,30 @@ async function performOverdue(
   return { performed, failed };
 }
 
+/** Ends overdue requests a batch per transaction; a failed batch leaves the rest to the caller. */
+async function endOverdueInBatches(
+  context: DomainContext,
+  jobs: ScheduledTransitionJobs,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  let ended = 0;
+  try {
+    while (!signal?.aborted) {
+      const batch = await endDueRequests(context, { limit: endBatchSize, actor: reconcilerActor });
+      ended += batch.length;
+      if (batch.length > 0) await jobs.cancelJobs('end', batch);
+      if (batch.length < endBatchSize) break;
+    }
+  } catch (error) {
+    context.log.error({ err: error }, 'batched end failed; ending the rest one by one');
+  }
+  return ended;
+}
+
 async function rescheduleMissingJobs(
   context: DomainContext,
   jobs: ScheduledTransitionJobs,
+  signal: AbortSignal | undefined,
 ): Promise<number> {
   // Read the requests before the jobs: a request created in between then has its job already.
   const live = await context.prisma.jitRequest.findMany({
@@ -212,6 +249,7 @@ async function rescheduleMissingJobs(
 
   let rescheduled = 0;
   await forEachLimited(missing, parallelTransitions, async (planned) => {
+    if (signal?.aborted) return;
     try {
       await scheduleTransition(context, planned);
       rescheduled += 1;
@@ -254,4 +292,80 @@ async function forEachLimited<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const schedulerActor: Actor = { kind: 'system', id: 'scheduler' };
+
+/**
+ * Ends, in one transaction, up to `limit` ACTIVE requests whose expiry has passed, oldest expiry
+ * first. Each ends as endExpiredRequest would end it: the same outcome rule, endedAt set to the
+ * planned expiry and one `request.ended` audit row. After the commit come one device notification
+ * for the batch and one published change per request. Returns the ids it ended.
+ *
+ * Rows that another transaction has locked are skipped (SKIP LOCKED). So concurrent callers split
+ * the due requests between them, and a request being extended right now is left to its own job.
+ * The end jobs of the requests ended here are left to the caller, which removes them from the job
+ * store in one query (ScheduledTransitionJobs.cancelJobs). A job that runs anyway finds its
+ * request ended and changes nothing.
+ */
+export async function endDueRequests(
+  context: DomainContext,
+  options: { limit: number; actor?: Actor },
+): Promise<string[]> {
+  const actor = options.actor ?? schedulerActor;
+  const now = context.clock.now();
+  const ended = await inTransaction(context, async (tx) => {
+    const due = await tx.$queryRaw<{ id: string; expiresAt: Date }[]>`
+      SELECT id, "expiresAt" FROM "JitRequest"
+       WHERE status = 'ACTIVE' AND "expiresAt" <= ${now}
+       ORDER BY "expiresAt", id
+       LIMIT ${options.limit}
+         FOR UPDATE SKIP LOCKED`;
+    if (due.length === 0) return [];
+    const ids = due.map((request) => request.id);
+    const sessions = await tx.$queryRaw<
+      { requestId: string; deviceId: string; state: DeviceSessionState; appliedAt: Date | null }[]
+    >`SELECT "requestId", "deviceId", state::text AS state, "appliedAt"
+        FROM "DeviceSession" WHERE "requestId" = ANY(${ids})`;
+
+    const sessionsByRequest = new Map<string, typeof sessions>(ids.map((id) => [id, []]));
+    for (const session of sessions) sessionsByRequest.get(session.requestId)!.push(session);
+    const outcomes = due.map((request) => {
+      const requestSessions = sessionsByRequest.get(request.id)!;
+      const status = outcomeAtExpiry(requestSessions);
+      return {
+        id: request.id,
+        status,
+        deviceIds: requestSessions.map((session) => session.deviceId),
+        details: {
+          status,
+          plannedEndAt: request.expiresAt.toISOString(),
+          lagMs: now.getTime() - request.expiresAt.getTime(),
+        },
+      };
+    });
+
+    await tx.$executeRaw`
+      UPDATE "JitRequest" AS r
+         SET status = v.status::"JitStatus", "endedAt" = r."expiresAt",
+             "extensionRequested" = false, "updatedAt" = ${now}
+        FROM unnest(${ids}::text[], ${outcomes.map((outcome) => outcome.status)}::text[])
+             AS v(id, status)
+       WHERE r.id = v.id AND r.status = 'ACTIVE'`;
+    await tx.$executeRaw`
+      INSERT INTO "AuditEvent" (at, actor, action, "requestId", details)
+      SELECT ${now}, ${actorName(actor)}, 'request.ended', v.id, v.details::jsonb
+        FROM unnest(${ids}::text[], ${outcomes.map((outcome) => JSON.stringify(outcome.details))}::text[])
+             AS v(id, details)`;
+    return outcomes;
+  });
+  if (ended.length === 0) return [];
+
+  const deviceIds = [...new Set(ended.flatMap((outcome) => outcome.deviceIds))];
+  if (deviceIds.length > 0) context.notifier.devicesChanged(deviceIds);
+  for (const { id, status } of ended) {
+    context.publisher.publishRequestChange({ action: status, requestId: id, status });
+    context.log.info({ jitRequestId: id, action: status, status }, 'request changed');
+  }
+  return ended.map((outcome) => outcome.id);
 }
