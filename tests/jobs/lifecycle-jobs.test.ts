@@ -180,3 +180,15 @@ describe('revocation', () => {
     expect(await jobRowsOf(created.id)).toEqual([]);
   });
 });
+
+describe('readiness', () => {
+  it('reports the scheduler in /readyz', async () => {
+    const { url } = await test.app.listen();
+
+    const response = await fetch(`${url}/readyz`);
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { checks: Record<string, boolean> };
+    expect(body.checks.scheduler).toBe(true);
+  });
+});

@@ -259,8 +259,18 @@ describe('endDueRequests', () => {
     );
     expect(changes).toEqual(
       expect.arrayContaining([
-        { action: 'COMPLETED', requestId: applied.request.id, status: 'COMPLETED' },
-        { action: 'FAILED', requestId: failed.request.id, status: 'FAILED' },
+        {
+          action: 'COMPLETED',
+          requestId: applied.request.id,
+          status: 'COMPLETED',
+          previousStatus: 'ACTIVE',
+        },
+        {
+          action: 'FAILED',
+          requestId: failed.request.id,
+          status: 'FAILED',
+          previousStatus: 'ACTIVE',
+        },
       ]),
     );
   });

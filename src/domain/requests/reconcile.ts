@@ -364,7 +364,12 @@ export async function endDueRequests(
   const deviceIds = [...new Set(ended.flatMap((outcome) => outcome.deviceIds))];
   if (deviceIds.length > 0) context.notifier.devicesChanged(deviceIds);
   for (const { id, status } of ended) {
-    context.publisher.publishRequestChange({ action: status, requestId: id, status });
+    context.publisher.publishRequestChange({
+      action: status,
+      requestId: id,
+      status,
+      previousStatus: 'ACTIVE',
+    });
     context.log.info({ jitRequestId: id, action: status, status }, 'request changed');
   }
   return ended.map((outcome) => outcome.id);
