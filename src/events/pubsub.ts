@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 import { createPubSub, type PubSub, type PubSubEventTarget } from 'graphql-yoga';
 
 import type { ChangePublisher, RequestChange } from '../domain/context.js';
@@ -25,7 +27,15 @@ export type AppEventTarget = PubSubEventTarget<AppTopics>;
  * default, or across replicas when `eventTarget` is a Redis event target.
  */
 export function createAppPubSub(eventTarget?: AppEventTarget): AppPubSub {
-  return createPubSub<AppTopics>({ eventTarget });
+  return createPubSub<AppTopics>({ eventTarget: eventTarget ?? createInProcessEventTarget() });
+}
+
+function createInProcessEventTarget(): AppEventTarget {
+  const target = new EventTarget();
+  // Every subscription adds a listener to its topic, so a topic routinely has hundreds; 0 turns
+  // off Node's warning about more than 10 listeners.
+  setMaxListeners(0, target);
+  return target as AppEventTarget;
 }
 
 /** Publishes committed request changes on the event bus that feeds the subscriptions. */

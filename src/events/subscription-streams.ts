@@ -58,28 +58,24 @@ export function tokenExpiryOf(context: object): Date | null {
   return typeof exp === 'number' ? new Date(exp * 1000) : null;
 }
 
-const readsByEvent = new WeakMap<object, Map<string, Promise<unknown>>>();
+const resultsByEvent = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /**
- * Runs `read` once per event and `key`, however many subscribers resolve that event: every
- * subscriber of an event receives the same event object, so subscribers whose selections give
- * the same `key` share one database read. Each new event reads again, so results are never older
- * than the event. Shared results must be treated as read-only.
+ * Runs `compute` once per event and `key`, however many subscribers handle that event: every
+ * subscriber of an event receives the same event object, so subscribers whose work gives the
+ * same `key` share one result. Each new event computes again, so a result is never older than
+ * its event. Shared results must be treated as read-only.
  */
-export function readOncePerEvent<T>(
-  event: object,
-  key: string,
-  read: () => Promise<T>,
-): Promise<T> {
-  let reads = readsByEvent.get(event);
-  if (!reads) {
-    reads = new Map();
-    readsByEvent.set(event, reads);
+export function oncePerEvent<T>(event: object, key: string, compute: () => Promise<T>): Promise<T> {
+  let results = resultsByEvent.get(event);
+  if (!results) {
+    results = new Map();
+    resultsByEvent.set(event, results);
   }
-  let pending = reads.get(key) as Promise<T> | undefined;
+  let pending = results.get(key) as Promise<T> | undefined;
   if (!pending) {
-    pending = read();
-    reads.set(key, pending);
+    pending = compute();
+    results.set(key, pending);
   }
   return pending;
 }

@@ -9,6 +9,7 @@ import { createYoga, type Plugin, useExtendContext } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { DomainContext } from '../domain/context.js';
 import type { AppPubSub } from '../events/pubsub.js';
+import { useSharedSubscriptionEvents } from '../events/subscription-execution.js';
 import type { Logger } from '../logger.js';
 import {
   createContextFactory,
@@ -85,6 +86,7 @@ export function createGraphQLServer(options: YogaOptions) {
       ...createQueryLimitPlugins(),
       useValidationErrorFields(),
       useOperationLog(),
+      useSharedSubscriptionEvents(),
       ...(options.plugins ?? []),
     ],
   });

@@ -1,11 +1,10 @@
-import { initContextCache } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { filter, pipe } from 'graphql-yoga';
 
 import type { RequestChange } from '../domain/context.js';
 import {
   endAtTokenExpiry,
-  readOncePerEvent,
+  oncePerEvent,
   tokenExpired,
   type TokenExpired,
   tokenExpiryOf,
@@ -25,7 +24,7 @@ function readRequestForEvent(
   change: RequestChange,
   query: JitRequestQuery,
 ) {
-  return readOncePerEvent(change, JSON.stringify(query), () =>
+  return oncePerEvent(change, `read:${JSON.stringify(query)}`, () =>
     context.prisma.jitRequest.findUniqueOrThrow({ ...query, where: { id: change.requestId } }),
   );
 }
@@ -64,15 +63,6 @@ export function matchesChange(
   return true;
 }
 
-/**
- * Starts the per-event scope of a subscription: Pothos keeps its loaders and caches per context,
- * and one context serves every event of a subscription, so each event gets fresh caches. The
- * events of one subscription are executed one after another, never overlapping.
- */
-function startEventScope(context: GraphQLContext): void {
-  Object.assign(context, initContextCache());
-}
-
 function changesFor(context: GraphQLContext, keep: (change: RequestChange) => boolean) {
   const changes = pipe(context.pubsub.subscribe('request-changed'), filter(keep));
   return endAtTokenExpiry(changes, tokenExpiryOf(context));
@@ -89,7 +79,6 @@ function requireChange(
       { extensions: { code: 'UNAUTHENTICATED' } },
     );
   }
-  startEventScope(context);
   return event;
 }
 
