@@ -1,4 +1,3 @@
-import type { Prisma } from '../../db/client.js';
 import type { AuditEntry } from '../audit.js';
 import { type Actor, type DomainContext, inTransaction, type Transaction } from '../context.js';
 import { writeAudits } from './audit-rows.js';
@@ -46,7 +45,10 @@ export interface DesiredState {
   lower: PendingLower[];
   /** The device's own exclusion list plus the server-wide one, sorted. */
   excludedAccounts: string[];
-  /** Commands in this state that were never sent; mark them with markCommandsSent once sent. */
+  /**
+   * Commands in this state created elsewhere (drift) and never sent; mark them with
+   * markCommandsSent once sent. Commands created by this computation are already marked.
+   */
   unsentCommandIds: string[];
 }
 
@@ -220,16 +222,7 @@ async function writePlans(
 
   const created = new Map<string, string>();
   if (create.length > 0) {
-    const rows = await tx.agentCommand.createManyAndReturn({
-      data: create.map((command) => ({
-        deviceId: command.deviceId,
-        sessionId: command.sessionId,
-        kind: command.kind,
-        payload: command.payload as unknown as Prisma.InputJsonValue,
-        createdAt: now,
-      })),
-      select: { id: true, sessionId: true, kind: true },
-    });
+    const rows = await insertCommands(tx, create, now);
     for (const row of rows) created.set(`${row.kind}:${row.sessionId}`, row.id);
   }
   if (supersede.size > 0) {
@@ -249,6 +242,32 @@ async function writePlans(
     ...closeExcluded.map((session) => excludedAudit(session, now)),
   ]);
   return created;
+}
+
+/**
+ * Inserts commands with one array parameter per column, which costs far less than a
+ * parameter per value on a fan-out of thousands. They are recorded as sent at creation, because
+ * the one caller, the gateway, sends them as soon as this returns; a command that does not reach
+ * its agent is sent again on the next desired state all the same.
+ */
+async function insertCommands(
+  tx: Transaction,
+  commands: readonly (NewCommand & { deviceId: string })[],
+  now: Date,
+): Promise<{ id: string; sessionId: string | null; kind: string }[]> {
+  const at = now.toISOString();
+  // Prisma stores DateTime as UTC timestamps without zone, hence AT TIME ZONE 'UTC'.
+  return tx.$queryRaw`
+    INSERT INTO "AgentCommand" ("deviceId", "sessionId", kind, payload, "createdAt", "sentAt")
+    SELECT c.device_id, c.session_id, c.kind, c.payload::jsonb,
+           ${at}::timestamptz AT TIME ZONE 'UTC', ${at}::timestamptz AT TIME ZONE 'UTC'
+    FROM unnest(
+      ${commands.map((command) => command.deviceId)}::text[],
+      ${commands.map((command) => command.sessionId)}::text[],
+      ${commands.map((command) => command.kind)}::text[],
+      ${commands.map((command) => JSON.stringify(command.payload))}::text[]
+    ) AS c(device_id, session_id, kind, payload)
+    RETURNING id, "sessionId", kind`;
 }
 
 function reapplyAudits(plans: Map<string, Plan>, created: Map<string, string>, now: Date) {
@@ -308,7 +327,7 @@ function buildDesiredState(
 ): DesiredState {
   const idOf = (commandId: string | NewCommand) =>
     typeof commandId === 'string' ? commandId : created.get(commandId.key)!;
-  const unsent = new Set(created.values());
+  const unsent = new Set<string>();
   for (const command of snapshot.pending) {
     if (command.sentAt === null) unsent.add(command.id);
   }
