@@ -4,8 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createTestRequest, enrollTestDevice } from '../factories.js';
 import { startTestApp, type TestApp } from '../helpers.js';
+import { isRedisReachable, testRedisUrl } from './redis-server.js';
 
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisAvailable = await isRedisReachable();
+if (!redisAvailable) {
+  console.log(`Redis readiness test skipped: no Redis answers at ${testRedisUrl}.`);
+}
 const apps: TestApp[] = [];
 
 afterEach(async () => {
@@ -30,8 +34,8 @@ async function readiness(httpUrl: string) {
 }
 
 describe('/readyz with REDIS_URL', () => {
-  it('reports Redis ready once both connections are up', async () => {
-    const { httpUrl } = await startWithRedis(redisUrl);
+  it.skipIf(!redisAvailable)('reports Redis ready once both connections are up', async () => {
+    const { httpUrl } = await startWithRedis(testRedisUrl);
     const deadline = Date.now() + 10_000;
     let answer = await readiness(httpUrl);
     while (answer.status !== 200 && Date.now() < deadline) {
