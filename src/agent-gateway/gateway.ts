@@ -54,6 +54,8 @@ const sweepIntervalMs = 1000;
 const heartbeatTimeoutIntervals = 3;
 /** Acknowledgements recorded together in one transaction. */
 const acknowledgementBatchSize = 1000;
+/** Acknowledgement batches recorded at once. */
+const maxAcknowledgementBatches = 2;
 /** Devices whose desired states are computed together, in a fixed number of statements. */
 const desiredStateBatchSize = 500;
 /** How long close() waits for agents to finish the closing handshake before cutting them off. */
@@ -85,7 +87,7 @@ class Gateway implements AgentGateway, ConnectionHost {
   private readonly authentications: PendingAuthentication[] = [];
   private authenticationsScheduled = false;
   private acknowledgementsScheduled = false;
-  private acknowledgementsRunning = false;
+  private acknowledgementBatchesRunning = 0;
   private nextConnectionId = 1;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweepRunning = false;
@@ -346,8 +348,9 @@ class Gateway implements AgentGateway, ConnectionHost {
   }
 
   // Acknowledgements from all connections are gathered until the next turn of the event loop and
-  // recorded in batches, one batch at a time. A fan-out to thousands of agents, followed by
-  // thousands of acks, then costs a few transactions instead of one per ack.
+  // recorded in batches, at most maxAcknowledgementBatches at once. A fan-out to thousands of
+  // agents, followed by thousands of acks, then costs a few transactions instead of one per ack.
+  // Batches lock their rows in id order, so concurrent batches cannot deadlock with each other.
   acknowledge(device: AgentDevice, input: AcknowledgementInput): Promise<AcknowledgementOutcome> {
     return new Promise((resolve, reject) => {
       this.acknowledgements.push({ item: { device, input }, resolve, reject });
@@ -356,35 +359,39 @@ class Gateway implements AgentGateway, ConnectionHost {
   }
 
   private scheduleAcknowledgements(): void {
-    if (this.acknowledgementsScheduled || this.acknowledgementsRunning) return;
+    if (this.acknowledgementsScheduled) return;
     this.acknowledgementsScheduled = true;
     setImmediate(() => {
       this.acknowledgementsScheduled = false;
-      void this.track(this.recordAcknowledgements());
+      while (
+        this.acknowledgements.length > 0 &&
+        this.acknowledgementBatchesRunning < maxAcknowledgementBatches
+      ) {
+        const batch = this.acknowledgements.splice(0, acknowledgementBatchSize);
+        this.acknowledgementBatchesRunning += 1;
+        void this.track(
+          this.recordAcknowledgements(batch).finally(() => {
+            this.acknowledgementBatchesRunning -= 1;
+            if (this.acknowledgements.length > 0) this.scheduleAcknowledgements();
+          }),
+        );
+      }
     });
   }
 
-  private async recordAcknowledgements(): Promise<void> {
-    this.acknowledgementsRunning = true;
+  private async recordAcknowledgements(batch: PendingAcknowledgement[]): Promise<void> {
     try {
-      while (this.acknowledgements.length > 0) {
-        const batch = this.acknowledgements.splice(0, acknowledgementBatchSize);
-        try {
-          const results = await acknowledgeCommands(
-            this.domain,
-            batch.map((pending) => pending.item),
-          );
-          results.forEach((result, index) => {
-            if (result.ok) batch[index]!.resolve(result.outcome);
-            else batch[index]!.reject(result.error);
-          });
-        } catch (error) {
-          // Each connection logs the failure and sends its agent an error; the commands stay pending.
-          for (const pending of batch) pending.reject(error);
-        }
-      }
-    } finally {
-      this.acknowledgementsRunning = false;
+      const results = await acknowledgeCommands(
+        this.domain,
+        batch.map((pending) => pending.item),
+      );
+      results.forEach((result, index) => {
+        if (result.ok) batch[index]!.resolve(result.outcome);
+        else batch[index]!.reject(result.error);
+      });
+    } catch (error) {
+      // Each connection logs the failure and sends its agent an error; the commands stay pending.
+      for (const pending of batch) pending.reject(error);
     }
   }
 
