@@ -322,6 +322,7 @@ async function measureGrant(db: pg.Pool, port: number, groupId: string) {
     applyTimeoutMs,
   );
   const clientStats = await ask<ClientStats>(clients!, { type: 'stats' }, 'stats');
+  await printGrantTimeline(db, requestId, mutationStartedAtMs);
   return {
     mutationMs,
     applied: applied.n,
@@ -330,6 +331,34 @@ async function measureGrant(db: pg.Pool, port: number, groupId: string) {
     unexpectedCloses: clientStats.unexpectedCloses,
     serverErrors: clientStats.serverErrors,
   };
+}
+
+/**
+ * Prints when the grant's rows were written, relative to the start of the mutation: the device
+ * sessions, the apply commands (created when a desired state was computed, sent, acknowledged).
+ */
+async function printGrantTimeline(db: pg.Pool, requestId: string, startMs: number): Promise<void> {
+  const { rows } = await db.query<Record<string, Date | null>>(
+    `SELECT r."startedAt" AS started,
+            min(c."createdAt") AS first_command, max(c."createdAt") AS last_command,
+            min(c."sentAt") AS first_sent, max(c."sentAt") AS last_sent,
+            min(c."ackedAt") AS first_acked, max(c."ackedAt") AS last_acked
+     FROM "JitRequest" r
+     JOIN "DeviceSession" s ON s."requestId" = r.id
+     JOIN "AgentCommand" c ON c."sessionId" = s.id AND c.kind = 'apply'
+     WHERE r.id = $1
+     GROUP BY r."startedAt"`,
+    [requestId],
+  );
+  const row = rows[0];
+  if (!row) return;
+  const at = (value: Date | null | undefined) =>
+    value ? `${value.getTime() - startMs} ms` : 'never';
+  print(`grant timeline, from the start of the mutation:`);
+  print(`  session started (transaction time): ${at(row.started)}`);
+  print(`  apply commands created: ${at(row.first_command)} to ${at(row.last_command)}`);
+  print(`  apply commands sent:    ${at(row.first_sent)} to ${at(row.last_sent)}`);
+  print(`  apply commands acked:   ${at(row.first_acked)} to ${at(row.last_acked)}`);
 }
 
 async function main(): Promise<void> {
