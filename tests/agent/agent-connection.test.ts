@@ -139,7 +139,7 @@ describe('agent run', () => {
     await expect.poll(() => agent.elevatedAccounts(), poll).toEqual([]);
     expect(agent.hasLog('account lowered by the agent', { reason: 'deadline' })).toBe(true);
 
-    // Back online, the server's lower command is answered with how long ago the agent lowered.
+    // Back online, the agent acknowledges the server's lower command with how long ago it lowered.
     gateway.sessions = [];
     gateway.lower = [
       {
