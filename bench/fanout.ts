@@ -190,8 +190,8 @@ async function main(): Promise<void> {
       JIT_MAX_DURATION_SECONDS: '10000000',
     });
     app = await createApp({ config, log, databaseUrl: database.url });
-    // pool.end() can resolve while idle connections are still closing, and the embedded server
-    // stopping right after makes them fail; without a listener that error would end the process.
+    // pool.end() can resolve while idle connections are still closing. When the embedded server
+    // stops right after, those connections fail, and without a listener the error ends the process.
     app.database.pool.on('error', () => undefined);
     const { url } = await app.listen();
     const token = await signConsoleToken(jwtSecret, { sub: 'bench-auditor', role: 'auditor' });

@@ -35,7 +35,7 @@ const unobservedCommands = new Set(['publish', 'subscribe', 'unsubscribe']);
 
 /**
  * Wraps a client so that the commands the event target sends without awaiting them log their
- * failure instead of rejecting with nobody listening, which would end the process.
+ * failure instead of rejecting unhandled, which would end the process.
  */
 function logCommandFailures(client: Redis, log: Logger): Redis {
   return new Proxy(client, {

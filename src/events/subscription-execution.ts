@@ -6,9 +6,9 @@ import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 
 import { oncePerEvent } from './subscription-streams.js';
 
-// The schema is built by Pothos, which loads graphql's CommonJS build, and graphql-js rejects a
-// schema built by another copy of itself. `require` always reaches that CommonJS build, whereas
-// an `import` from this file can reach the ESM build (index.mjs) under a bundler or test runner.
+// graphql 16 has no `exports` map, so Node gives every package that imports it (Pothos, Yoga) its
+// CommonJS build, and graphql-js rejects a schema built by another copy of itself. `require`
+// reaches that same copy even under vitest, which resolves this file's imports to index.mjs.
 const graphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 /**
@@ -43,7 +43,7 @@ async function subscribeWithSharedEvents(args: ExecutionArgs) {
   });
 }
 
-/** A copy of the subscription's context whose Pothos caches start empty. */
+/** Copies the subscription's context with empty Pothos caches. */
 function eventContext(context: unknown): object {
   return { ...(context as object), ...initContextCache() };
 }

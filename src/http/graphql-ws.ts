@@ -28,7 +28,7 @@ export interface GraphQLWebSocketOptions {
 type EnvelopedRoot = Pick<ReturnType<GraphQLServer['getEnveloped']>, 'execute' | 'subscribe'>;
 type ConnectionContext = Context<Record<string, unknown> | undefined, Extra>;
 
-/** Milliseconds that clients get to answer the close frame at shutdown before they are cut off. */
+/** Milliseconds that clients get to reply to the close frame at shutdown before they are cut off. */
 const closeGraceMs = 1_000;
 
 /**
@@ -179,7 +179,7 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 /**
  * Re-creates an error with the GraphQLError class that graphql-ws checks with instanceof before
  * it sends errors from onSubscribe. Yoga loads graphql the way graphql-ws does, so
- * createGraphQLError builds errors of the class graphql-ws knows.
+ * createGraphQLError builds errors of the class graphql-ws checks against.
  */
 function toProtocolError(error: GraphQLError): GraphQLError {
   return createGraphQLError(error.message, {

@@ -44,7 +44,7 @@ export const JitRequestChangeRef = builder.objectRef<RequestChange>('JitRequestC
 });
 
 /**
- * Whether a change concerns a subscriber of these tabs and ids. A change matches a tab when the
+ * Checks whether a change concerns a subscriber of these tabs and ids. A change matches a tab when the
  * request is in it after the change or was in it before, so a request leaving a Live tab (ACTIVE
  * to COMPLETED, say) still reaches the dashboards that show that tab.
  */

@@ -8,7 +8,7 @@ import { isRedisReachable, testRedisUrl } from './redis-server.js';
 
 const redisAvailable = await isRedisReachable();
 if (!redisAvailable) {
-  console.log(`Redis readiness test skipped: no Redis answers at ${testRedisUrl}.`);
+  console.log(`Redis readiness test skipped: no Redis responds at ${testRedisUrl}.`);
 }
 const apps: TestApp[] = [];
 

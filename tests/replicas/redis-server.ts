@@ -1,10 +1,10 @@
-// The Redis server that replica tests use, and whether it answers.
+// The Redis server that replica tests use, and a check that it is up.
 import { Redis } from 'ioredis';
 
 /** TEST_REDIS_URL, or the Redis that CI and the development machines run on 127.0.0.1. */
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Whether a Redis server answers PING at `url` within a second. */
+/** Checks whether a Redis server at `url` replies to PING within a second. */
 export async function isRedisReachable(url: string = testRedisUrl): Promise<boolean> {
   const client = new Redis(url, {
     lazyConnect: true,

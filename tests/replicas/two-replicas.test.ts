@@ -17,7 +17,7 @@ import { type Replica, startReplica } from './replica-process.js';
 
 const redisAvailable = await isRedisReachable();
 if (!redisAvailable) {
-  console.log(`Two-replica tests skipped: no Redis answers at ${testRedisUrl}.`);
+  console.log(`Two-replica tests skipped: no Redis responds at ${testRedisUrl}.`);
 }
 // Each run gets its own channels, so parallel runs on one Redis never see each other's events.
 const channelPrefix = `jit-test-${randomBytes(6).toString('hex')}`;
@@ -265,7 +265,7 @@ describe.skipIf(!redisAvailable)('two replicas (needs Redis)', () => {
     await replicaB.stop('SIGKILL');
     await Promise.all([firstAgent.closed, secondAgent.closed]);
 
-    // The second approval happens while no replica holds the agent's socket.
+    // The second approval happens while the agent is connected to no replica.
     await gql(replicaA, approve, { id: secondRequest });
 
     const firstAgain = (await connectAgent(replicaA, first.token)).state;

@@ -26,7 +26,7 @@ export class ResultQueue {
     for (const waiter of this.waiters.splice(0)) waiter(null);
   }
 
-  /** The next result, or null once the subscription ended; rejects after `timeoutMs`. */
+  /** Waits for the next result (null once the subscription ended); rejects after `timeoutMs`. */
   next(timeoutMs = 10_000): Promise<SubscriptionResult | null> {
     const queued = this.results.shift();
     if (queued) return Promise.resolve(queued);

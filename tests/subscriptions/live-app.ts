@@ -1,4 +1,4 @@
-// A listening test server and the probe that tells when a subscription is live on it.
+// A listening test server and the probe that shows when a subscription is live on it.
 import { SignJWT } from 'jose';
 
 import type { RequestChange } from '../../src/domain/context.js';
@@ -36,7 +36,7 @@ export async function startLiveTestApp(env: Record<string, string> = {}): Promis
   }
 }
 
-/** Whether a result is about request `id`; subscriptions select `id` or `request { id }`. */
+/** Checks whether a result is about request `id`; subscriptions select `id` or `request { id }`. */
 export function refersTo(result: SubscriptionResult, id: string): boolean {
   return Object.values(result.data ?? {}).some((field) => {
     const value = field as { id?: string; request?: { id?: string } } | null;
@@ -92,7 +92,7 @@ function publishChange(test: LiveTestApp, change: Partial<RequestChange>): void 
   });
 }
 
-/** The next result that is not a probe or a marker. */
+/** Waits for the next result that is not a probe or a marker. */
 export function nextReal(
   test: LiveTestApp,
   results: ResultQueue,
@@ -135,7 +135,7 @@ export async function signToken(
   return jwt.sign(new TextEncoder().encode(options.secret ?? testJwtSecret));
 }
 
-/** The next result about request `id`. */
+/** Waits for the next result about request `id`. */
 export function nextMatchingRequest(
   results: ResultQueue,
   id: string,

@@ -68,13 +68,13 @@ async function viaSse(query: string): Promise<SubscriptionResult['errors']> {
 
 describe('query limits on subscriptions', () => {
   for (const [limit, query, message] of limits) {
-    it(`rejects too many ${limit} over graphql-ws`, async () => {
+    it(`enforces the ${limit} limit over graphql-ws`, async () => {
       const errors = await viaWebSocket(query);
       expect(errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
       expect(errors?.[0]?.message).toMatch(message);
     });
 
-    it(`rejects too many ${limit} over SSE`, async () => {
+    it(`enforces the ${limit} limit over SSE`, async () => {
       const errors = await viaSse(query);
       expect(errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
       expect(errors?.[0]?.message).toMatch(message);
