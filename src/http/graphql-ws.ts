@@ -1,8 +1,8 @@
 import type { DocumentNode, ExecutionArgs, GraphQLError } from 'graphql';
 import { getOperationAST } from 'graphql';
 import { CloseCode, type Context, type SubscribePayload } from 'graphql-ws';
-import { createGraphQLError } from 'graphql-yoga';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
+import { createGraphQLError } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 
 import { callAt, tokenExpiryOf } from '../events/subscription-streams.js';
@@ -39,11 +39,11 @@ const closeGraceMs = 1_000;
  * `{ authorization: 'Bearer <JWT>' }`, verified exactly as the HTTP Authorization header is. A
  * missing, invalid or expired token, or one without a console role, closes the socket with 4403
  * Forbidden, the code graphql-ws uses when a connection is not permitted. When the token expires
- * later, the socket is closed with 4403 at its exp, and graphql-ws clients reconnect with the
- * connectionParams they compute anew, so a client that refreshes its token resumes.
+ * later, the socket is closed with 4403 at its exp. graphql-ws clients retry after 4403, so a
+ * client that computes its connectionParams on each attempt resumes with a fresh token.
  *
- * Only subscriptions are accepted here: queries and mutations use POST /graphql, where the
- * HTTP-level protections (body size, rate limits) apply.
+ * Only subscriptions are accepted here. Queries and mutations use POST /graphql, where the
+ * HTTP-level protections, such as the body size limit, apply.
  */
 export function createGraphQLWebSocketServer(
   options: GraphQLWebSocketOptions,
@@ -179,15 +179,17 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 /**
  * Re-creates an error with the GraphQLError class that graphql-ws checks with instanceof before
  * it sends errors from onSubscribe. Yoga loads graphql the way graphql-ws does, so
- * createGraphQLError builds errors of the class graphql-ws checks against.
+ * createGraphQLError builds errors of the class graphql-ws checks against. The `http` extension
+ * (a status for Yoga's HTTP responses) is dropped, as Yoga drops it from HTTP responses.
  */
 function toProtocolError(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions ?? {};
   return createGraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
     originalError: error.originalError ?? undefined,
-    extensions: error.extensions,
+    extensions,
   });
 }
