@@ -245,10 +245,10 @@ async function writePlans(
 }
 
 /**
- * Inserts commands with one array parameter per column, which costs far less than a
- * parameter per value on a fan-out of thousands. They are recorded as sent at creation, because
- * the one caller, the gateway, sends them as soon as this returns; a command that does not reach
- * its agent is sent again on the next desired state all the same.
+ * Inserts commands with one array parameter per column, which costs far less than a parameter
+ * per value on a fan-out of thousands. They are recorded as sent at creation, because the one
+ * caller, the gateway, sends them as soon as this returns. A command that does not reach its
+ * agent is sent again with the next desired state all the same.
  */
 async function insertCommands(
   tx: Transaction,
