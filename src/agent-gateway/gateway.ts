@@ -22,6 +22,7 @@ import type { Logger } from '../logger.js';
 import { AgentConnection, type ConnectionHost } from './connection.js';
 import { desiredStateFrame, settingsFrame } from './messages.js';
 import { PresenceWriter } from './presence-writer.js';
+import { bearerToken, rejectUpgrade } from './upgrade.js';
 import { closeCodes, protocolVersion } from './protocol.js';
 
 export interface AgentGatewayOptions {
@@ -99,7 +100,8 @@ class Gateway implements AgentGateway, ConnectionHost {
     this.log = options.log.child({ component: 'agent-gateway' });
     this.rateLimitMessages = options.config.rateLimitMessages;
     this.rateLimitWindowMs = options.config.rateLimitWindowSeconds * 1000;
-    // Small buffers and no compression: each idle connection should cost a few kilobytes.
+    // No per-message compression, whose zlib streams per socket outweigh an idle connection many
+    // times over, and no second registry of clients: the gateway keeps its own map.
     this.server = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -532,26 +534,6 @@ interface PendingAcknowledgement {
   item: AcknowledgementItem;
   resolve(outcome: AcknowledgementOutcome): void;
   reject(error: unknown): void;
-}
-
-function bearerToken(header: string | undefined): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match ? match[1]! : null;
-}
-
-const statusTexts: Record<number, string> = { 401: 'Unauthorized', 503: 'Service Unavailable' };
-
-function rejectUpgrade(socket: Duplex, status: 401 | 503, message: string): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify({ error: message });
-  socket.end(
-    `HTTP/1.1 ${status} ${statusTexts[status]}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      (status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '') +
-      `\r\n${body}`,
-  );
 }
 
 /** Polls `done` until it returns true or `timeoutMs` passes; `wake` may end a poll early. */
