@@ -136,7 +136,8 @@ describe('sessions across outages and deadlines', { timeout: 180_000 }, () => {
     await waitOnline(server.test, device);
     const request = await createTestRequest(server.test, {
       userAccountName: 'ivan',
-      durationSeconds: 6,
+      // Long enough for the agent to apply it first on a loaded machine.
+      durationSeconds: 12,
       deviceIds: [device.id],
     });
     await expect.poll(() => agent.elevatedAccounts(), poll).toEqual(['ivan']);
@@ -161,10 +162,11 @@ describe('sessions across outages and deadlines', { timeout: 180_000 }, () => {
     const device = await enrollTestDevice(server.test);
     const agent = await AgentProcess.start({ server: server.url, token: device.agentToken });
     await waitOnline(server.test, device);
+    const startAt = Date.now() + 4_000;
     const request = await createTestRequest(server.test, {
       userAccountName: 'judy',
       durationType: 'SCHEDULED',
-      scheduledStartAt: new Date(Date.now() + 2_000).toISOString(),
+      scheduledStartAt: new Date(startAt).toISOString(),
       durationSeconds: 60,
       deviceIds: [device.id],
     });
@@ -175,8 +177,8 @@ describe('sessions across outages and deadlines', { timeout: 180_000 }, () => {
         reasonByAdmin: 'not needed',
       }),
     ).toBe('PRE_REVOKED');
-    // A second past the planned start, nothing was applied.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Past the planned start, nothing was applied.
+    await new Promise((resolve) => setTimeout(resolve, startAt + 1_500 - Date.now()));
     const revoked = await readRequest(server.test, request.id);
     expect(revoked.status).toBe('PRE_REVOKED');
     expect(revoked.deviceSessions).toEqual([]);
@@ -190,7 +192,7 @@ describe('sessions across outages and deadlines', { timeout: 180_000 }, () => {
     const request = await createTestRequest(server.test, {
       userAccountName: 'kate',
       durationType: 'SCHEDULED',
-      scheduledStartAt: new Date(Date.now() + 3_000).toISOString(),
+      scheduledStartAt: new Date(Date.now() + 4_000).toISOString(),
       durationSeconds: 60,
       deviceIds: [device.id],
     });
