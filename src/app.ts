@@ -59,7 +59,7 @@ export interface App {
  */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
-  const database = createDatabase(options.databaseUrl, config.database.poolSize);
+  const database = createDatabase(options.databaseUrl, config.database.poolSize, log);
   const { secret: jwtSecret, generated } = await resolveJwtSecret(config);
   // The job store connects before the domain, which schedules through it; a store that does not
   // answer fails the start before anything else runs.

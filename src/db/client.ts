@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 
 import { PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../logger.js';
 
 export { PrismaClient };
 export type { Prisma } from '../generated/prisma/client.js';
@@ -13,8 +14,11 @@ export interface Database {
 }
 
 /** Creates the application's pg pool and a Prisma client that runs its queries on that pool. */
-export function createDatabase(url: string, poolSize: number): Database {
+export function createDatabase(url: string, poolSize: number, log?: Logger): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that loses its connection (server restart, database dropped) emits 'error' on
+  // the pool; without a listener that would crash the process.
+  pool.on('error', (error) => log?.warn({ err: error }, 'idle database connection failed'));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     pool,

@@ -95,6 +95,8 @@ export async function rotateAgentToken(context: DomainContext, actor: Actor, dev
     await writeAudit(tx, { actor, action: 'device.token-rotated', at: now, deviceId });
     return updated;
   });
+  // The gateway re-checks the token of a device it is told about, so the old connection closes now.
+  context.notifier.devicesChanged([deviceId]);
   return { device, agentToken };
 }
 
@@ -105,7 +107,7 @@ export async function revokeAgentToken(
   deviceId: string,
 ): Promise<Device> {
   const now = context.clock.now();
-  return inTransaction(context, async (tx) => {
+  const device = await inTransaction(context, async (tx) => {
     await requireDevice(tx, deviceId);
     const updated = await tx.device.update({
       where: { id: deviceId },
@@ -114,6 +116,8 @@ export async function revokeAgentToken(
     await writeAudit(tx, { actor, action: 'device.token-revoked', at: now, deviceId });
     return updated;
   });
+  context.notifier.devicesChanged([deviceId]);
+  return device;
 }
 
 /** Finds the device a presented agent token belongs to; null for unknown or revoked tokens. */

@@ -2,6 +2,9 @@ import { ValidationError } from '../errors.js';
 import type { Transaction } from '../context.js';
 import { maxTargets } from './validation.js';
 
+/** Device names kept in a request's search text; group names are always kept. */
+export const maxSearchableDeviceNames = 500;
+
 export interface TargetSelection {
   deviceIds: string[];
   deviceGroupIds: string[];
@@ -57,7 +60,11 @@ export async function requireTargets(
 
   const groups = await tx.deviceGroup.findMany({
     where: { id: { in: uniqueGroups } },
-    select: { id: true, name: true, members: { select: { device: { select: { name: true } } } } },
+    select: {
+      id: true,
+      name: true,
+      members: { select: { device: { select: { name: true } } }, take: maxSearchableDeviceNames },
+    },
   });
   const foundGroups = new Map(groups.map((group) => [group.id, group]));
   const missingGroup = uniqueGroups.find((id) => !foundGroups.has(id));
