@@ -76,6 +76,11 @@ export const JitRequestRef = builder.prismaNode('JitRequest', {
       nullable: true,
       description: 'Seconds the device user asked to add, while extensionRequested is true.',
     }),
+    extensionRequestReason: t.exposeString('extensionRequestReason', {
+      nullable: true,
+      description:
+        "The device user's justification for the extension, while extensionRequested is true.",
+    }),
     raisedFromDevice: t.relation('raisedFrom', {
       nullable: true,
       description: 'The device whose user raised the request.',

@@ -279,6 +279,7 @@ describe('agent.request-extension', () => {
     });
     expect(stored.extensionRequested).toBe(true);
     expect(stored.extensionRequestedSeconds).toBe(600);
+    expect(stored.extensionRequestReason).toBe('still compiling');
     expect(stored.auditEvents.at(-1)?.action).toBe('request.extension-requested');
   });
 

@@ -71,7 +71,11 @@ export async function requestExtensionFromDevice(
     }
     const updated = await tx.jitRequest.update({
       where: { id: target.id },
-      data: { extensionRequested: true, extensionRequestedSeconds: additionalSeconds },
+      data: {
+        extensionRequested: true,
+        extensionRequestedSeconds: additionalSeconds,
+        extensionRequestReason: reason,
+      },
     });
     const actor: Actor = {
       kind: 'device',

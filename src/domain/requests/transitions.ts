@@ -357,6 +357,7 @@ export function extendRequest(
       expiresAt: addSeconds(previousExpiry, input.additionalSeconds),
       extensionRequested: false,
       extensionRequestedSeconds: null,
+      extensionRequestReason: null,
       reasonByAdmin: reason ?? request.reasonByAdmin,
     });
     const sessions = await tx.deviceSession.findMany({

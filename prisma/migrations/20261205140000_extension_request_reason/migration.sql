@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "JitRequest" ADD COLUMN     "extensionRequestReason" TEXT;
+
