@@ -24,12 +24,14 @@ export function callAt(at: Date, callback: () => void): () => void {
 }
 
 /**
- * Passes on the events of `source` until `expiresAt`, then yields `tokenExpired` once and ends.
- * A null `expiresAt` (a token without an exp claim) never ends the stream.
+ * Passes on the events of `source` that `keep` accepts until `expiresAt`, then yields
+ * `tokenExpired` once and ends. A null `expiresAt` (a token without an exp claim) never ends the
+ * stream. Filtering here rather than in a stream of its own saves a hop per event and subscriber.
  */
 export function endAtTokenExpiry<T>(
   source: AsyncIterable<T>,
   expiresAt: Date | null,
+  keep: (event: T) => boolean = () => true,
 ): AsyncIterable<T | TokenExpired> {
   return new Repeater<T | TokenExpired>(async (push, stop) => {
     const iterator = source[Symbol.asyncIterator]();
@@ -45,7 +47,7 @@ export function endAtTokenExpiry<T>(
 
     let latest = await iterator.next();
     while (!latest.done) {
-      await push(latest.value);
+      if (keep(latest.value)) await push(latest.value);
       latest = await iterator.next();
     }
     stop();

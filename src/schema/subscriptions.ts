@@ -1,5 +1,4 @@
 import { GraphQLError } from 'graphql';
-import { filter, pipe } from 'graphql-yoga';
 
 import type { RequestChange } from '../domain/context.js';
 import {
@@ -64,8 +63,11 @@ export function matchesChange(
 }
 
 function changesFor(context: GraphQLContext, keep: (change: RequestChange) => boolean) {
-  const changes = pipe(context.pubsub.subscribe('request-changed'), filter(keep));
-  return endAtTokenExpiry(changes, tokenExpiryOf(context));
+  return endAtTokenExpiry(
+    context.pubsub.subscribe('request-changed'),
+    tokenExpiryOf(context),
+    keep,
+  );
 }
 
 /** Ends a subscription whose token expired with an UNAUTHENTICATED error the client can act on. */
