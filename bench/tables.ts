@@ -111,9 +111,12 @@ async function main(): Promise<void> {
     const results = await measureInterleaved(scenarios, settings);
     report(cases, matches, results);
   } finally {
-    await app?.close();
-    await database.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    try {
+      await app?.close();
+    } finally {
+      await database.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   }
 }
 

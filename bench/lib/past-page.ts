@@ -8,6 +8,12 @@ import { exactCountLimit } from '../../src/schema/request-count.js';
 
 export const pageSize = 50;
 
+interface PageRow {
+  id: string;
+  status: string;
+  requestedAt: Date;
+}
+
 /** The columns a console's Past table shows by default, plus the total for its pager. */
 export const pastPageQuery = /* GraphQL */ `
   query PastPage($first: Int!, $after: String, $search: String) {
@@ -87,12 +93,8 @@ export async function fetchPastPageGraphQL(
   };
 }
 
-const pageSql = `
-  SELECT id, name, "userAccountName", status, "requestedBy", "requestedAt", "endedAt"
-    FROM "JitRequest"
-   WHERE status = ANY($1::"JitStatus"[]) AND ($2::text IS NULL OR "searchText" LIKE $2)
-   ORDER BY "requestedAt" DESC, id DESC
-   LIMIT $3`;
+const pageColumns = `id, name, "userAccountName", status, "requestedBy", "requestedAt", "endedAt"`;
+const pageOrder = `ORDER BY "requestedAt" DESC, id DESC LIMIT ${pageSize + 1}`;
 
 // Devices of a request: its device sessions once it started, otherwise the devices it named and
 // the members of the groups it named (the same rule as JitRequest.devices).
@@ -113,45 +115,56 @@ const devicesSql = `
    WHERE t."requestId" = ANY($1::text[])
      AND NOT EXISTS (SELECT 1 FROM "DeviceSession" s WHERE s."requestId" = t."requestId")`;
 
-// The total as the API defines it: exact up to exactCountLimit, the planner's estimate above.
-const cappedCountSql = `
-  SELECT count(*)::int AS count FROM (
-    SELECT 1 FROM "JitRequest"
-     WHERE status = ANY($1::"JitStatus"[]) AND ($2::text IS NULL OR "searchText" LIKE $2)
-     LIMIT $3) AS matches`;
-
-const estimateSql = (search: boolean) =>
-  `EXPLAIN (FORMAT JSON) SELECT 1 FROM "JitRequest" WHERE status = ANY($1::"JitStatus"[])${search ? ' AND "searchText" LIKE $2' : ''}`;
-
 /**
- * Runs the page, its devices and the total (a capped count, then an EXPLAIN when the cap is
- * reached) as consecutive statements on one pooled connection.
+ * Runs what a hand-written endpoint with the API's count rules would run, as consecutive
+ * statements on one pooled connection. Without a search: the page, a count capped at
+ * exactCountLimit + 1 and, past the cap, an EXPLAIN for the estimate. With a search: the ids of up
+ * to exactCountLimit + 1 matches first. When those are all the matches, the page is read among
+ * them and the count is their number. Otherwise the page is read from the whole table and the
+ * count is estimated with an EXPLAIN. The devices of the page come last.
  */
 export async function fetchPastPageSql(pool: pg.Pool, search?: string): Promise<PastPage> {
-  const pattern = search ? `%${search.trim().toLowerCase()}%` : null;
+  const values: unknown[] = [pastStatuses];
+  let filter = 'status = ANY($1::"JitStatus"[])';
+  if (search) {
+    filter += ' AND "searchText" LIKE $2';
+    values.push(`%${search.trim().toLowerCase()}%`);
+  }
   const client = await pool.connect();
   try {
-    const page = await client.query<{ id: string; status: string; requestedAt: Date }>(pageSql, [
-      pastStatuses,
-      pattern,
-      pageSize + 1,
-    ]);
-    const rows = page.rows.slice(0, pageSize);
-    const devices = await client.query<{ requestId: string; id: string; name: string }>(
-      devicesSql,
-      [rows.map((row) => row.id)],
-    );
-    const counted = await client.query<{ count: number }>(cappedCountSql, [
-      pastStatuses,
-      pattern,
-      exactCountLimit + 1,
-    ]);
-    let totalCount = counted.rows[0]!.count;
+    const pageOfTable = () =>
+      client.query<PageRow>(
+        `SELECT ${pageColumns} FROM "JitRequest" WHERE ${filter} ${pageOrder}`,
+        values,
+      );
+    let page: pg.QueryResult<PageRow>;
+    let totalCount: number;
+    if (search) {
+      const matches = await client.query<{ id: string }>(
+        `SELECT id FROM "JitRequest" WHERE ${filter} LIMIT ${exactCountLimit + 1}`,
+        values,
+      );
+      totalCount = matches.rows.length;
+      page =
+        totalCount > exactCountLimit
+          ? await pageOfTable()
+          : await client.query<PageRow>(
+              `SELECT ${pageColumns} FROM "JitRequest" WHERE id = ANY($1::text[]) ${pageOrder}`,
+              [matches.rows.map((match) => match.id)],
+            );
+    } else {
+      page = await pageOfTable();
+      const counted = await client.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM (SELECT 1 FROM "JitRequest" WHERE ${filter} LIMIT ${exactCountLimit + 1}) AS matches`,
+        values,
+      );
+      totalCount = counted.rows[0]!.count;
+    }
     const totalCountIsEstimate = totalCount > exactCountLimit;
     if (totalCountIsEstimate) {
       const plan = await client.query<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
-        estimateSql(pattern !== null),
-        pattern === null ? [pastStatuses] : [pastStatuses, pattern],
+        `EXPLAIN (FORMAT JSON) SELECT 1 FROM "JitRequest" WHERE ${filter}`,
+        values,
       );
       totalCount = Math.max(
         totalCount,
@@ -159,6 +172,11 @@ export async function fetchPastPageSql(pool: pg.Pool, search?: string): Promise<
       );
     }
 
+    const rows = page.rows.slice(0, pageSize);
+    const devices = await client.query<{ requestId: string; id: string; name: string }>(
+      devicesSql,
+      [rows.map((row) => row.id)],
+    );
     const namesByRequest = new Map<string, string[]>();
     for (const device of devices.rows) {
       const names = namesByRequest.get(device.requestId) ?? [];

@@ -275,8 +275,7 @@ export async function seedPastRequests(url: string, options: SeedOptions): Promi
       adminNotes,
     ]);
     // Targets and sessions reference rows inserted just above, so their foreign keys hold by
-    // construction. The replica role skips the per-row foreign-key triggers, which took about half
-    // of the insert time.
+    // construction, and the replica role skips the per-row foreign-key checks.
     await client.query(`SET session_replication_role = replica`);
     await step('insert targets', insertTargetsSql());
     await step('insert device sessions', insertSessionsSql());

@@ -1,6 +1,7 @@
-// totalCount of the request tables. Counting every match costs a scan of every matching row (about
-// a second for a common search word over a million requests), so rows are counted exactly up to a
-// limit and PostgreSQL's planner estimate stands in above it.
+// totalCount of the request tables, and the narrowing of a search to its matching ids. Counting
+// every match costs a scan of every matching row (about a second for a common search word over a
+// million requests), so rows are counted exactly up to a limit, and above it totalCount is
+// PostgreSQL's planner estimate.
 import { type GraphQLResolveInfo, Kind } from 'graphql';
 
 import type { Prisma, PrismaClient } from '../db/client.js';
@@ -36,12 +37,52 @@ export async function countRequests(
   );
   const count = counted[0]?.count ?? 0;
   if (count <= exactCountLimit) return { count, isEstimate: false };
+  return estimateRequests(prisma, filter);
+}
 
+async function estimateRequests(prisma: PrismaClient, filter: TableFilter): Promise<RequestCount> {
+  const { condition, values } = tableFilterSql(filter);
   const plan = await prisma.$queryRawUnsafe<
     { 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }[]
   >(`EXPLAIN (FORMAT JSON) SELECT 1 FROM "JitRequest" WHERE ${condition}`, ...values);
   const estimate = Math.round(plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
-  return { count: Math.max(estimate, count), isEstimate: true };
+  return { count: Math.max(estimate, exactCountLimit + 1), isEstimate: true };
+}
+
+/**
+ * Returns the where-clause for one page of a request table and starts or settles its count.
+ *
+ * A search that matches at most `exactCountLimit` rows is narrowed to the ids of those rows, which
+ * also gives its exact count. The planner estimates a LIKE '%term%' from a histogram sample, so it
+ * may take a rare term for a common one and walk the requestedAt index in search of a page of
+ * matches: about 1.8 s for a user account found in 512 of a million requests, against 20 ms for
+ * the id lookup. A search with more matches keeps its where-clause, and walking that index is then
+ * the fast plan.
+ */
+export async function tablePageWhere(
+  prisma: PrismaClient,
+  args: object,
+  info: GraphQLResolveInfo,
+  where: Prisma.JitRequestWhereInput,
+): Promise<Prisma.JitRequestWhereInput> {
+  const filter = tableFilterOf(where);
+  if (filter === null || filter.contains === null) {
+    prefetchConnectionCount(args, info, () => countRequests(prisma, where));
+    return where;
+  }
+
+  const { condition, values } = tableFilterSql(filter);
+  const matches = await prisma.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT id FROM "JitRequest" WHERE ${condition} LIMIT ${exactCountLimit + 1}`,
+    ...values,
+  );
+  if (matches.length > exactCountLimit) {
+    prefetchConnectionCount(args, info, () => estimateRequests(prisma, filter));
+    return where;
+  }
+  const ids = matches.map((match) => match.id);
+  void countConnectionOnce(args, () => Promise.resolve({ count: ids.length, isEstimate: false }));
+  return { ...where, id: { in: ids } };
 }
 
 /** The filter of a request table: its statuses and the search, as request-table.ts builds it. */
@@ -72,7 +113,7 @@ function tableFilterOf(where: Prisma.JitRequestWhereInput): TableFilter | null {
 }
 
 /**
- * The predicates Prisma sends for `in` and `contains`, so the planner sees the same selectivity.
+ * The predicates Prisma sends for `in` and `contains`, so that the planner estimates the same selectivity.
  * LIKE's default escape character is the backslash that the caller escaped wildcards with.
  */
 function tableFilterSql(filter: TableFilter): { condition: string; values: unknown[] } {
@@ -104,7 +145,7 @@ export function countConnectionOnce(
   return pending;
 }
 
-/** The count that `countConnectionOnce` started for a connection, if any. */
+/** Returns the count that `countConnectionOnce` started for a connection, if any. */
 export function countOfConnection(connection: object): Promise<RequestCount> | undefined {
   const { args } = connection as { args?: object };
   return args ? countsByArgs.get(args) : undefined;
@@ -128,7 +169,7 @@ export function prefetchConnectionCount(
     ),
   );
   if (!selected) return;
-  // The totalCount resolver awaits the same promise and reports a failure; this only keeps a
-  // failure from also surfacing as an unhandled rejection when the page fails first.
+  // The totalCount resolver awaits the same promise and reports a failure. This catch only keeps
+  // a failure from also surfacing as an unhandled rejection when the page fails first.
   countConnectionOnce(args, count).catch(() => undefined);
 }

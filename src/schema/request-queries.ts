@@ -8,7 +8,7 @@ import {
   countOfConnection,
   countRequests,
   exactCountLimit,
-  prefetchConnectionCount,
+  tablePageWhere,
 } from './request-count.js';
 import {
   columnsOf,
@@ -122,9 +122,13 @@ builder.queryFields((t) => ({
         const where = requestTableWhere(args.tab, args);
         return (await countConnectionOnce(args, () => countRequests(context.prisma, where))).count;
       },
-      resolve: (query, _parent, args, context, info) => {
-        const where = requestTableWhere(args.tab, args);
-        prefetchConnectionCount(args, info, () => countRequests(context.prisma, where));
+      resolve: async (query, _parent, args, context, info) => {
+        const where = await tablePageWhere(
+          context.prisma,
+          args,
+          info,
+          requestTableWhere(args.tab, args),
+        );
         return context.prisma.jitRequest.findMany({
           ...query,
           where,
@@ -157,9 +161,13 @@ builder.queryFields((t) => ({
         const where = requestTableWhere('PAST', args);
         return (await countConnectionOnce(args, () => countRequests(context.prisma, where))).count;
       },
-      resolve: (query, _parent, args, context, info) => {
-        const where = requestTableWhere('PAST', args);
-        prefetchConnectionCount(args, info, () => countRequests(context.prisma, where));
+      resolve: async (query, _parent, args, context, info) => {
+        const where = await tablePageWhere(
+          context.prisma,
+          args,
+          info,
+          requestTableWhere('PAST', args),
+        );
         return context.prisma.jitRequest.findMany({
           ...query,
           where,

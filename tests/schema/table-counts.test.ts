@@ -70,6 +70,51 @@ describe('table totalCount', () => {
     expect(result.data?.pastRequests.totalCountIsEstimate).toBe(true);
   });
 
+  it('pages a rare search by cursor', async () => {
+    const query = `query ($after: String) {
+      pastRequests(first: 2, after: $after, search: "needle") {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { name } }
+      }
+    }`;
+    type Page = {
+      pastRequests: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        edges: { node: { name: string } }[];
+      };
+    };
+    const first = await test.gql<Page>(query);
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.pastRequests.totalCount).toBe(3);
+    expect(first.data?.pastRequests.edges.map((edge) => edge.node.name)).toEqual([
+      'needle 1',
+      'needle 2',
+    ]);
+    expect(first.data?.pastRequests.pageInfo.hasNextPage).toBe(true);
+
+    const after = first.data?.pastRequests.pageInfo.endCursor;
+    const second = await test.gql<Page>(query, { after });
+    expect(second.errors).toBeUndefined();
+    expect(second.data?.pastRequests.edges.map((edge) => edge.node.name)).toEqual(['needle 3']);
+    expect(second.data?.pastRequests.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('pages a common search in order', async () => {
+    const result = await test.gql<{
+      pastRequests: { totalCountIsEstimate: boolean; edges: { node: { name: string } }[] };
+    }>(
+      `{ pastRequests(first: 2, search: "bulk") { totalCountIsEstimate edges { node { name } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.pastRequests.totalCountIsEstimate).toBe(true);
+    expect(result.data?.pastRequests.edges.map((edge) => edge.node.name)).toEqual([
+      'bulk 4',
+      'bulk 5',
+    ]);
+  });
+
   it('counts an empty Live table exactly', async () => {
     const result = await test.gql<{
       liveRequests: { totalCount: number; totalCountIsEstimate: boolean };
