@@ -278,10 +278,10 @@ export class AgentConnection {
   }
 
   /**
-   * Handles close code 4002. The protocol tells a replaced agent not to reconnect, but the raise
-   * and extend commands connect with the same device token and so replace the running agent too.
-   * The agent therefore reconnects after a pause, and stops only when it is replaced again and
-   * again, which means a second agent process of the same device is running.
+   * Handles close code 4002. The protocol tells a replaced agent not to reconnect, but a request
+   * tool that connects without ?mode=requests replaces the running agent for a moment. The agent
+   * therefore reconnects after a pause, and stops only when it is replaced again and again, which
+   * means a second agent process of the same device is running.
    */
   private onReplaced(): void {
     const now = Date.now();

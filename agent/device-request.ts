@@ -32,7 +32,10 @@ export function sendDeviceRequest(options: {
   timeoutMs?: number;
 }): Promise<DeviceRequestOutcome> {
   const id = randomUUID();
-  const socket = new WebSocket(agentSocketUrl(options.serverUrl), {
+  // A requests-only connection leaves the device's running agent connected.
+  const url = new URL(agentSocketUrl(options.serverUrl));
+  url.searchParams.set('mode', 'requests');
+  const socket = new WebSocket(url, {
     headers: { authorization: `Bearer ${options.token}` },
     perMessageDeflate: false,
     handshakeTimeout: 10_000,

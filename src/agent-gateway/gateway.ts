@@ -64,6 +64,13 @@ const closeGraceMs = 1000;
 /** How long close() waits for message handlers and desired-state computations to finish. */
 const drainTimeoutMs = 5000;
 
+/** A requests-only connection is closed after this long, answered or not. */
+const requestConnectionLifetimeMs = 60_000;
+
+function isRequestsOnly(request: IncomingMessage): boolean {
+  return new URL(request.url ?? '/', 'http://localhost').searchParams.get('mode') === 'requests';
+}
+
 export function createAgentGateway(options: AgentGatewayOptions): AgentGateway {
   return new Gateway(options);
 }
@@ -91,6 +98,7 @@ class Gateway implements AgentGateway, ConnectionHost {
   private acknowledgementBatchesRunning = 0;
   private nextConnectionId = 1;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly requestConnections = new Set<AgentConnection>();
   private sweepRunning = false;
   private lastScanAt = Date.now();
   private lastTokenCheckAt = Date.now();
@@ -161,6 +169,7 @@ class Gateway implements AgentGateway, ConnectionHost {
       return;
     }
     const tokenHash = hashAgentToken(token);
+    const requestsOnly = isRequestsOnly(request);
     void this.track(
       this.authenticate(tokenHash).then(
         (device) => {
@@ -176,7 +185,7 @@ class Gateway implements AgentGateway, ConnectionHost {
           }
           this.server.handleUpgrade(request, socket, head, (ws) => {
             socket.off('error', onSocketError);
-            this.accept(ws, { id: device.id, name: device.name }, tokenHash);
+            this.accept(ws, { id: device.id, name: device.name }, tokenHash, requestsOnly);
           });
         },
         (error: unknown) => {
@@ -214,8 +223,17 @@ class Gateway implements AgentGateway, ConnectionHost {
     }
   }
 
-  private accept(ws: WebSocket, device: { id: string; name: string }, tokenHash: string): void {
+  private accept(
+    ws: WebSocket,
+    device: { id: string; name: string },
+    tokenHash: string,
+    requestsOnly: boolean,
+  ): void {
     const connection = new AgentConnection(ws, device, tokenHash, this.nextConnectionId++, this);
+    if (requestsOnly) {
+      this.acceptRequestsOnly(ws, connection);
+      return;
+    }
     const previous = this.connections.get(device.id);
     this.connections.set(device.id, connection);
     if (previous) previous.close(closeCodes.replaced, 'replaced by a newer connection');
@@ -239,6 +257,35 @@ class Gateway implements AgentGateway, ConnectionHost {
     });
     this.queueSettings([connection]);
     this.requestDesiredState(connection);
+  }
+
+  // A connection opened with ?mode=requests (the `agent raise` and `agent extend` commands) only
+  // sends requests: it neither replaces the device's running agent nor receives desired states.
+  private acceptRequestsOnly(ws: WebSocket, connection: AgentConnection): void {
+    this.requestConnections.add(connection);
+    const lifetime = setTimeout(
+      () => connection.close(1000, 'request connection lifetime reached'),
+      requestConnectionLifetimeMs,
+    );
+    lifetime.unref();
+    ws.on('message', (data, isBinary) => connection.receive(data, isBinary));
+    ws.on('error', (error) => connection.log().warn({ err: error }, 'agent socket error'));
+    ws.on('close', () => {
+      clearTimeout(lifetime);
+      connection.closed = true;
+      this.requestConnections.delete(connection);
+    });
+    connection.log().info('agent request connection opened');
+    connection.send({
+      v: protocolVersion,
+      type: 'server.welcome',
+      deviceId: connection.deviceId,
+      deviceName: connection.device.name,
+      serverTime: this.domain.clock.now().toISOString(),
+      heartbeatIntervalSeconds: this.options.config.heartbeatIntervalSeconds,
+      offlineRevokeAfterSeconds: this.options.offlineRevokeAfterSeconds,
+      maxMessageBytes: this.options.config.maxMessageBytes,
+    });
   }
 
   private closed(connection: AgentConnection, code: number): void {
@@ -507,6 +554,7 @@ class Gateway implements AgentGateway, ConnectionHost {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     const open = [...this.connections.values()];
     for (const connection of open) connection.close(1001, 'server shutting down');
+    for (const connection of this.requestConnections) connection.terminate();
     await waitUntil(() => this.connections.size === 0, closeGraceMs);
     for (const connection of this.connections.values()) connection.terminate();
     await waitUntil(() => this.connections.size === 0, closeGraceMs);

@@ -5,7 +5,7 @@ import type { RequestChange, TransitionScheduler } from '../../src/domain/contex
 import { DomainError } from '../../src/domain/errors.js';
 import { createTestGroup, createTestRequest, enrollTestDevice } from '../factories.js';
 import { startTestApp, type TestApp, TestClock } from '../helpers.js';
-import { openAgent, type TestAgent } from './test-agent.js';
+import { openAgent, TestAgent } from './test-agent.js';
 
 let test: TestApp;
 let url: string;
@@ -61,6 +61,28 @@ async function raise(agent: TestAgent, fields: Record<string, unknown> = {}) {
 }
 
 describe('agent.raise', () => {
+  it('leaves the running agent connected on a requests-only connection', async () => {
+    const { device } = await enrollInOwnGroup();
+    const { agent: running } = await connect(device.agentToken);
+    const requester = await TestAgent.connect(url, device.agentToken, '?mode=requests');
+    agents.push(requester);
+    const welcome = await requester.next('server.welcome');
+    expect(welcome.deviceId).toBe(device.id);
+
+    const result = await raise(requester);
+    expect(result.ok).toBe(true);
+
+    running.send({ v: 1, type: 'agent.heartbeat' });
+    const ack = await running.next('server.heartbeat-ack');
+    expect(ack.type).toBe('server.heartbeat-ack');
+    // A replaced connection would have been closed (4002) before the heartbeat was answered.
+    const state = await Promise.race([
+      running.closed.then(() => 'closed'),
+      Promise.resolve('open'),
+    ]);
+    expect(state).toBe('open');
+  });
+
   it('creates a pending request for its own device', async () => {
     const { device } = await enrollInOwnGroup();
     const { agent } = await connect(device.agentToken);

@@ -27,8 +27,8 @@ export class TestAgent {
   }
 
   /** Opens a connection with `token`; rejects with the HTTP status when the upgrade fails. */
-  static connect(baseUrl: string, token: string | null): Promise<TestAgent> {
-    const url = `${baseUrl.replace(/^http/, 'ws')}/agent`;
+  static connect(baseUrl: string, token: string | null, query = ''): Promise<TestAgent> {
+    const url = `${baseUrl.replace(/^http/, 'ws')}/agent${query}`;
     const socket = new WebSocket(url, {
       headers: token === null ? {} : { authorization: `Bearer ${token}` },
       perMessageDeflate: false,
