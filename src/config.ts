@@ -64,10 +64,11 @@ const envSchema = z.object({
   /** MongoDB connection string for Agenda's job store. Unset: jobs live in PostgreSQL. */
   MONGODB_URL: optionalString,
   /**
-   * Milliseconds between Agenda's scans for due jobs, default 1000. LISTEN/NOTIFY wakes it for new
-   * jobs. Each scan locks the jobs due before the next one, so a short interval keeps that round short.
+   * Milliseconds between Agenda's scans for due jobs, default 250. LISTEN/NOTIFY wakes it for new
+   * jobs. Each scan locks a few jobs due before the next one, so the interval bounds how late a
+   * burst of session ends can run.
    */
-  JOBS_PROCESS_EVERY_MS: z.coerce.number().int().positive().default(1000),
+  JOBS_PROCESS_EVERY_MS: z.coerce.number().int().positive().default(250),
   /** Seconds between reconcile sweeps that catch overdue transitions and lost jobs, default 60. */
   JOBS_RECONCILE_INTERVAL_SECONDS: seconds(60),
   /** Redis connection string. Set: events and agent commands cross replicas through Redis. */

@@ -6,7 +6,7 @@ import type pg from 'pg';
 
 import type { Config } from '../config.js';
 import type { DomainContext } from '../domain/context.js';
-import { reconcileRequests } from '../domain/requests/reconcile.js';
+import { reconcileRequests, type TransitionKind } from '../domain/requests/reconcile.js';
 import type { Logger } from '../logger.js';
 import { defineReconcileRequests, reconcileRequestsJob } from './reconcile-requests.js';
 import {
@@ -49,13 +49,14 @@ const suspendLockLifetimeMs = 60_000;
 const stopTimeoutMs = 35_000;
 /**
  * Maximum transition jobs of one kind that this process locks ahead of their run time. Agenda
- * locks every job due before its next scan, one query each, and runs none until that round of
- * locking ends. Its in-memory queue also costs time quadratic in its length. Without a limit, a
- * minute with 10,000 ends kept the first round locking newly due jobs for seconds (bench/expiry.ts).
- * 200 covers one 1 s scan interval at that rate. In a burst fewer suffice, because an end job ends
- * every due request (endDueRequests).
+ * locks the jobs due before its next scan one committed UPDATE at a time, and starts none of them
+ * until that round ends, so a round of n jobs delays the first by n commits. End jobs need few:
+ * each ends every due request (endDueRequests), so between scans a handful of them suffice. With
+ * 200 and a 1 s scan, 10,000 ends in a minute lagged up to 1 s (bench/expiry.ts), and with 20 and
+ * a 250 ms scan p99 was 0.5 s on the same loaded machine. Starts and pending timeouts run one
+ * request per job, so they keep a larger window.
  */
-const transitionLockLimit = 200;
+const lockLimits: Record<TransitionKind, number> = { start: 200, end: 20, pendingTimeout: 200 };
 
 /**
  * Connects the job store and builds Agenda on it. Throws, with no Agenda left behind, when the
@@ -80,10 +81,9 @@ export async function createJobRunner(options: JobRunnerOptions): Promise<JobRun
   });
   const scheduler = createTransitionScheduler(agenda, store);
   const running = trackRunningJobs(agenda);
-  logAgendaEvents(agenda, store.backend.notificationChannel, log);
-
   let started = false;
   let stopping = false;
+  logAgendaEvents(agenda, store.backend.notificationChannel, log, () => stopping);
   let followUp: NodeJS.Timeout | undefined;
   // Ends reconcile passes between two transitions, so none outlives the pool.
   const stopController = new AbortController();
@@ -102,7 +102,7 @@ export async function createJobRunner(options: JobRunnerOptions): Promise<JobRun
       defineTransitionJobs(agenda, context, scheduler, {
         concurrency: transitionConcurrency,
         lockLifetimeMs: processEveryMs + transitionWorstCaseMs + 10_000,
-        lockLimit: transitionLockLimit,
+        lockLimits,
       });
       defineReconcileRequests(agenda, context, scheduler, {
         lockLifetimeMs: reconcileLockLifetimeMs,
@@ -190,6 +190,7 @@ function logAgendaEvents(
   agenda: Agenda,
   channel: { on(event: 'error', listener: (error: Error) => void): unknown } | undefined,
   log: Logger,
+  isStopping: () => boolean,
 ): void {
   agenda.on('error', (error) => {
     // A job cancelled (its request revoked, or ended by a batch) after this process locked it can
@@ -202,7 +203,12 @@ function logAgendaEvents(
   });
   // The LISTEN connection reports its failures here; an EventEmitter without an 'error' listener
   // would throw them and end the process. The channel reconnects on its own.
-  channel?.on('error', (error) => log.error({ err: error }, 'job notification channel error'));
+  channel?.on('error', (error) => {
+    // The released LISTEN connection keeps this listener, so a database stopping after the
+    // server reports here too.
+    if (isStopping()) log.debug({ err: error }, 'job notification channel error after stop');
+    else log.error({ err: error }, 'job notification channel error');
+  });
   agenda.on('fail', (error, job, remote) => {
     if (remote) return;
     const fields = {

@@ -41,11 +41,6 @@ export async function handleTransitionJob(
   data: unknown,
 ): Promise<TransitionJobOutcome> {
   const { requestId } = transitionJobDataSchema.parse(data);
-  const planned = await findPlannedTransition(context, requestId);
-  // Done already (by a batch, a reconcile pass or another server), revoked, or deleted.
-  if (planned?.kind !== kind) return { changed: false };
-  if (planned.at.getTime() > context.clock.now().getTime()) return notDueYet(planned);
-
   if (kind === 'end') {
     const ended = await endDueRequests(context, { limit: endBatchSize });
     // This job's own row stays: Agenda removes it once the handler returns.
@@ -53,8 +48,13 @@ export async function handleTransitionJob(
     if (others.length > 0) await jobs.cancelJobs('end', others);
     if (ended.includes(requestId)) return { changed: true };
   }
-  // A single transition covers what the batch skipped: a row another transaction held, or one
-  // beyond the batch size.
+
+  // From here on one request at a time: a start or a timeout, or an end the batch did not take
+  // (not due, already done, beyond the batch size, or locked by another transaction).
+  const planned = await findPlannedTransition(context, requestId);
+  // Done already (by a batch, a reconcile pass or another server), revoked, or deleted.
+  if (planned?.kind !== kind) return { changed: false };
+  if (planned.at.getTime() > context.clock.now().getTime()) return notDueYet(planned);
   if (await performDueTransition(context, kind, requestId)) return { changed: true };
   const current = await findPlannedTransition(context, requestId);
   return current?.kind === kind ? notDueYet(current) : { changed: false };
@@ -74,8 +74,8 @@ export interface TransitionJobOptions {
   concurrency: number;
   /** How long a locked job may wait and run before another process may take it over, in ms. */
   lockLifetimeMs: number;
-  /** Jobs of one kind this process holds locked ahead of their run time. */
-  lockLimit: number;
+  /** Jobs of each kind this process holds locked ahead of their run time. */
+  lockLimits: Record<TransitionKind, number>;
 }
 
 /** Defines the start, end and pending-timeout jobs. */
@@ -100,7 +100,7 @@ export function defineTransitionJobs(
       },
       {
         concurrency: options.concurrency,
-        lockLimit: options.lockLimit,
+        lockLimit: options.lockLimits[kind],
         lockLifetime: options.lockLifetimeMs,
         // Lowering an elevation matters most when many jobs are due at once.
         priority: kind === 'end' ? 'high' : 'normal',

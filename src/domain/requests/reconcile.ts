@@ -315,48 +315,64 @@ export async function endDueRequests(
   const actor = options.actor ?? schedulerActor;
   const now = context.clock.now();
   const ended = await inTransaction(context, async (tx) => {
-    const due = await tx.$queryRaw<{ id: string; expiresAt: Date }[]>`
-      SELECT id, "expiresAt" FROM "JitRequest"
-       WHERE status = 'ACTIVE' AND "expiresAt" <= ${now}
-       ORDER BY "expiresAt", id
-       LIMIT ${options.limit}
-         FOR UPDATE SKIP LOCKED`;
+    // Locks the due rows and reads their device sessions in one statement.
+    const due = await tx.$queryRaw<
+      {
+        id: string;
+        expiresAt: Date;
+        // appliedAt is a timestamp without time zone, which JSON renders without an offset: UTC.
+        sessions: { deviceId: string; state: DeviceSessionState; appliedAt: string | null }[];
+      }[]
+    >`
+      WITH due AS (
+        SELECT id, "expiresAt" FROM "JitRequest"
+         WHERE status = 'ACTIVE' AND "expiresAt" <= ${now}
+         ORDER BY "expiresAt", id
+         LIMIT ${options.limit}
+           FOR UPDATE SKIP LOCKED)
+      SELECT due.id, due."expiresAt",
+             coalesce(json_agg(json_build_object(
+                        'deviceId', s."deviceId", 'state', s.state,
+                        'appliedAt', s."appliedAt"))
+                      FILTER (WHERE s.id IS NOT NULL), '[]') AS sessions
+        FROM due LEFT JOIN "DeviceSession" AS s ON s."requestId" = due.id
+       GROUP BY due.id, due."expiresAt"`;
     if (due.length === 0) return [];
-    const ids = due.map((request) => request.id);
-    const sessions = await tx.$queryRaw<
-      { requestId: string; deviceId: string; state: DeviceSessionState; appliedAt: Date | null }[]
-    >`SELECT "requestId", "deviceId", state::text AS state, "appliedAt"
-        FROM "DeviceSession" WHERE "requestId" = ANY(${ids})`;
 
-    const sessionsByRequest = new Map<string, typeof sessions>(ids.map((id) => [id, []]));
-    for (const session of sessions) sessionsByRequest.get(session.requestId)!.push(session);
     const outcomes = due.map((request) => {
-      const requestSessions = sessionsByRequest.get(request.id)!;
-      const status = outcomeAtExpiry(requestSessions);
+      const status = outcomeAtExpiry(
+        request.sessions.map((session) => ({
+          state: session.state,
+          appliedAt: session.appliedAt === null ? null : new Date(`${session.appliedAt}Z`),
+        })),
+      );
       return {
         id: request.id,
         status,
-        deviceIds: requestSessions.map((session) => session.deviceId),
-        details: {
+        deviceIds: request.sessions.map((session) => session.deviceId),
+        details: JSON.stringify({
           status,
           plannedEndAt: request.expiresAt.toISOString(),
           lagMs: now.getTime() - request.expiresAt.getTime(),
-        },
+        }),
       };
     });
-
+    const ids = outcomes.map((outcome) => outcome.id);
+    const statuses = outcomes.map((outcome) => outcome.status);
+    const details = outcomes.map((outcome) => outcome.details);
+    // Updates the requests and appends their audit rows in one statement.
     await tx.$executeRaw`
-      UPDATE "JitRequest" AS r
-         SET status = v.status::"JitStatus", "endedAt" = r."expiresAt",
-             "extensionRequested" = false, "updatedAt" = ${now}
-        FROM unnest(${ids}::text[], ${outcomes.map((outcome) => outcome.status)}::text[])
-             AS v(id, status)
-       WHERE r.id = v.id AND r.status = 'ACTIVE'`;
-    await tx.$executeRaw`
+      WITH ended AS (
+        UPDATE "JitRequest" AS r
+           SET status = v.status::"JitStatus", "endedAt" = r."expiresAt",
+               "extensionRequested" = false, "updatedAt" = ${now}
+          FROM unnest(${ids}::text[], ${statuses}::text[]) AS v(id, status)
+         WHERE r.id = v.id AND r.status = 'ACTIVE'
+        RETURNING r.id)
       INSERT INTO "AuditEvent" (at, actor, action, "requestId", details)
       SELECT ${now}, ${actorName(actor)}, 'request.ended', v.id, v.details::jsonb
-        FROM unnest(${ids}::text[], ${outcomes.map((outcome) => JSON.stringify(outcome.details))}::text[])
-             AS v(id, details)`;
+        FROM unnest(${ids}::text[], ${details}::text[]) AS v(id, details)
+        JOIN ended ON ended.id = v.id`;
     return outcomes;
   });
   if (ended.length === 0) return [];
