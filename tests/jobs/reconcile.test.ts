@@ -94,10 +94,11 @@ describe('reconcileRequests', () => {
     expect(startedAndEnded.status).toBe('EXPIRED');
     expect(startedAndEnded.startedAt).toEqual(startedLongAgo);
     expect(startedAndEnded.endedAt).toEqual(new Date(startedLongAgo.getTime() + 5000));
-    expect(await auditActions(overdueStartAndEnd.id)).toEqual([
-      'reconciler request.started',
-      'reconciler request.ended',
-    ]);
+    // Starting it schedules its end job for a time already past, so that job may end it first.
+    const startAndEndActions = await auditActions(overdueStartAndEnd.id);
+    expect(startAndEndActions).toHaveLength(2);
+    expect(startAndEndActions[0]).toBe('reconciler request.started');
+    expect(startAndEndActions[1]).toMatch(/^(reconciler|scheduler) request\.ended$/);
 
     const ended = await readRequest(overdueEnd.id);
     expect(ended.status).toBe('EXPIRED');
