@@ -38,6 +38,8 @@ export const DeviceSessionRef = builder.prismaObject('DeviceSession', {
   }),
 });
 
+const deviceSessionOrder = [{ device: { name: 'asc' as const } }, { id: 'asc' as const }];
+
 export const JitRequestRef = builder.prismaNode('JitRequest', {
   id: { field: 'id' },
   fields: (t) => ({
@@ -94,7 +96,8 @@ export const JitRequestRef = builder.prismaNode('JitRequest', {
         // Typed as `true` (every scalar) because Pothos resolves each Device field from it.
         const device = withIdAndName(nestedSelection(true)) as true;
         return {
-          deviceSessions: { select: { device } },
+          // Same arguments as the deviceSessions field, so Pothos merges both into one load.
+          deviceSessions: { orderBy: deviceSessionOrder, select: { device } },
           targets: {
             select: { device, group: { select: { members: { select: { device } } } } },
           },
@@ -103,7 +106,7 @@ export const JitRequestRef = builder.prismaNode('JitRequest', {
       resolve: (request) => devicesOfRequest(request),
     }),
     deviceSessions: t.relation('deviceSessions', {
-      query: { orderBy: [{ device: { name: 'asc' } }, { id: 'asc' }] },
+      query: { orderBy: deviceSessionOrder },
     }),
     auditTrail: t.relation('auditEvents', { query: { orderBy: { id: 'asc' } } }),
   }),
