@@ -103,7 +103,10 @@ describe('reconcileRequests', () => {
     const ended = await readRequest(overdueEnd.id);
     expect(ended.status).toBe('EXPIRED');
     expect(ended.endedAt).toEqual(overdueEnd.expiresAt);
-    expect(await auditActions(overdueEnd.id)).toEqual(['reconciler request.ended']);
+    // Any end job's batch ends every due request, so the one above may get here first.
+    const endActions = await auditActions(overdueEnd.id);
+    expect(endActions).toHaveLength(1);
+    expect(endActions[0]).toMatch(/^(reconciler|scheduler) request\.ended$/);
 
     const expired = await readRequest(overduePending.id);
     expect(expired.status).toBe('EXPIRED');
