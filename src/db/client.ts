@@ -18,7 +18,9 @@ export function createDatabase(url: string, poolSize: number, log?: Logger): Dat
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its connection (server restart, database dropped) emits 'error' on
   // the pool; without a listener that would crash the process.
-  pool.on('error', (error) => log?.warn({ err: error }, 'idle database connection failed'));
+  pool.on('error', (error: Error & { code?: string }) =>
+    log?.warn({ code: error.code, message: error.message }, 'idle database connection failed'),
+  );
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     pool,
