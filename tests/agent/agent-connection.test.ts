@@ -137,7 +137,10 @@ describe('agent run', () => {
     await gateway.stop();
 
     await expect.poll(() => agent.elevatedAccounts(), poll).toEqual([]);
-    expect(agent.hasLog('account lowered by the agent', { reason: 'deadline' })).toBe(true);
+    // The state file is written before the log line arrives on stdout, so poll for the line too.
+    await expect
+      .poll(() => agent.hasLog('account lowered by the agent', { reason: 'deadline' }), poll)
+      .toBe(true);
 
     // Back online, the agent acknowledges the server's lower command with how long ago it lowered.
     gateway.sessions = [];
@@ -165,7 +168,10 @@ describe('agent run', () => {
 
     await gateway.stop();
     await expect.poll(() => agent.elevatedAccounts(), poll).toEqual(['bob']);
-    expect(agent.hasLog('account lowered by the agent', { reason: 'offline' })).toBe(true);
+    // The state file is written before the log line arrives on stdout, so poll for the line too.
+    await expect
+      .poll(() => agent.hasLog('account lowered by the agent', { reason: 'offline' }), poll)
+      .toBe(true);
 
     const again = { ...grant, commandId: 'cmd_again', remainingSeconds: 500 };
     gateway.sessions = [again, plain];
@@ -189,7 +195,10 @@ describe('agent run', () => {
     });
     await expect.poll(() => second.hasLog('state restored'), poll).toBe(true);
     await expect.poll(() => second.elevatedAccounts(), poll).toEqual([]);
-    expect(second.hasLog('account lowered by the agent', { reason: 'deadline' })).toBe(true);
+    // The state file is written before the log line arrives on stdout, so poll for the line too.
+    await expect
+      .poll(() => second.hasLog('account lowered by the agent', { reason: 'deadline' }), poll)
+      .toBe(true);
   });
 
   it('exits cleanly on SIGTERM', async () => {

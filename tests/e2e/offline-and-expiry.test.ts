@@ -75,7 +75,10 @@ describe('sessions across outages and deadlines', { timeout: 180_000 }, () => {
     // The roaming device loses its network: it lowers on its own, the server suspends its session.
     proxy.cut();
     await expect.poll(() => roamingAgent.elevatedAccounts(), poll).toEqual([]);
-    expect(roamingAgent.hasLog('account lowered by the agent', { reason: 'offline' })).toBe(true);
+    // The state file is written before the log line arrives on stdout, so poll for the line too.
+    await expect
+      .poll(() => roamingAgent.hasLog('account lowered by the agent', { reason: 'offline' }), poll)
+      .toBe(true);
     await expect
       .poll(() => sessionStates(server.test, request.id), poll)
       .toEqual({
@@ -144,7 +147,10 @@ describe('sessions across outages and deadlines', { timeout: 180_000 }, () => {
     proxy.cut();
 
     await expect.poll(() => agent.elevatedAccounts(), poll).toEqual([]);
-    expect(agent.hasLog('account lowered by the agent', { reason: 'deadline' })).toBe(true);
+    // The state file is written before the log line arrives on stdout, so poll for the line too.
+    await expect
+      .poll(() => agent.hasLog('account lowered by the agent', { reason: 'deadline' }), poll)
+      .toBe(true);
     await expect
       .poll(async () => (await readRequest(server.test, request.id)).status, poll)
       .toBe('COMPLETED');

@@ -56,7 +56,8 @@ describe('end job', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor).toBe('scheduler');
     expect(audit[0]!.at.getTime()).toBeGreaterThanOrEqual(request.expiresAt!.getTime());
-    expect(await jobRowsOf(created.id)).toEqual([]);
+    // The job run removes its row after the transition has committed, so wait for it.
+    await expect.poll(() => jobRowsOf(created.id), { timeout: 10_000, interval: 50 }).toEqual([]);
   });
 
   it('ends as COMPLETED or FAILED from the device sessions', async () => {
