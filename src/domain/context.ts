@@ -9,7 +9,7 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Who performs an action. */
+/** The performer of an action: a console user, a device agent or the server itself. */
 export type Actor =
   | { kind: 'admin'; id: string; role: Role }
   | { kind: 'device'; deviceId: string; deviceName: string; userAccountName?: string }

@@ -143,7 +143,7 @@ export async function insertRequest(tx: Transaction, data: InsertRequestData): P
   });
 }
 
-/** Time a PENDING request expires when nobody decides on it. */
+/** Deadline after which an undecided PENDING request expires. */
 export function pendingDeadline(context: DomainContext, requestedAt: Date): Date {
   return addSeconds(requestedAt, context.config.pendingTimeoutSeconds);
 }

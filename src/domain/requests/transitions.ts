@@ -17,7 +17,7 @@ import {
   requireFutureStart,
 } from './validation.js';
 
-/** What must happen once a transition has committed: jobs, agent updates and live events. */
+/** Follow-up work of a committed transition: jobs, agent updates and live events. */
 export interface AfterCommit {
   action: string;
   scheduleStartAt?: Date;
@@ -283,8 +283,8 @@ export function denyRequest(
 }
 
 /**
- * Revokes a request: an ACTIVE one becomes REVOKED and its devices are told to lower the
- * account; a SCHEDULED one becomes PRE_REVOKED and never starts.
+ * Revokes a request. An ACTIVE one becomes REVOKED and its devices receive a command to lower
+ * the account. A SCHEDULED one becomes PRE_REVOKED and never starts.
  */
 export function revokeRequest(
   context: DomainContext,
@@ -478,7 +478,7 @@ export function endExpiredRequest(
 }
 
 /**
- * Expires a PENDING request that nobody decided on within the pending timeout: it leaves the
+ * Expires a PENDING request that was not approved or denied within the pending timeout: it leaves the
  * Live tables as EXPIRED, with the reason in the audit trail. Returns null when nothing was due.
  */
 export function expirePendingRequest(
