@@ -278,7 +278,7 @@ export class AgentConnection {
   }
 
   /**
-   * Handles close code 4002. The protocol tells a replaced agent not to reconnect, but a request
+   * Handles close code 4002. The protocol forbids a replaced agent to reconnect, but a request
    * tool that connects without ?mode=requests replaces the running agent for a moment. The agent
    * therefore reconnects after a pause, and stops only when it is replaced again and again, which
    * means a second agent process of the same device is running.

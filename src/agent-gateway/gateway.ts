@@ -64,7 +64,7 @@ const closeGraceMs = 1000;
 /** How long close() waits for message handlers and desired-state computations to finish. */
 const drainTimeoutMs = 5000;
 
-/** A requests-only connection is closed after this long, answered or not. */
+/** Lifetime of a requests-only connection; the server closes it then, replied to or not. */
 const requestConnectionLifetimeMs = 60_000;
 
 function isRequestsOnly(request: IncomingMessage): boolean {
