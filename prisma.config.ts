@@ -3,8 +3,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { defineConfig } from 'prisma/config';
 
-// The CLI must be able to resolve the datasource URL even for commands that never connect
-// (generate, diff); otherwise it falls back to downloading a native engine.
+// The CLI must resolve the datasource URL even for commands that never connect (generate, diff).
+// Without one it falls back to downloading a native engine, which fails offline.
 process.env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export default defineConfig({

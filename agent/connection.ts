@@ -231,8 +231,8 @@ export class AgentConnection {
   private async onDesiredState(desired: ServerDesiredState): Promise<void> {
     const { keeper, log } = this.options;
     const outcomes = await keeper.applyDesiredState(desired);
-    // A command that comes back after its ack was confirmed needs nothing; one whose ack was
-    // never confirmed (lost, or failed on the server) is acknowledged again after a pause.
+    // A command that comes back after its ack was confirmed needs nothing. A command whose ack
+    // was never confirmed (lost, or failed on the server) is acknowledged again after a pause.
     const nowMs = performance.now();
     for (const outcome of outcomes) {
       const sentAtMs = this.acknowledged.get(outcome.commandId);

@@ -61,8 +61,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
   const database = createDatabase(options.databaseUrl, config.database.poolSize, log);
   const { secret: jwtSecret, generated } = await resolveJwtSecret(config);
-  // The job store connects before the domain, which schedules through it; a store that does not
-  // answer fails the start before anything else runs.
+  // The job store connects before the domain, which schedules through it. An unreachable store
+  // fails the start before anything else runs.
   const jobs = await createJobRunner({ config, pool: database.pool, log }).catch(async (error) => {
     await database.close();
     throw error;

@@ -36,7 +36,7 @@ const envSchema = z.object({
   JWT_AUDIENCE: optionalString,
   /** Shortest session in seconds, default 60. */
   JIT_MIN_DURATION_SECONDS: seconds(60),
-  /** Longest session in seconds, extensions included, default 86400. */
+  /** Maximum session length in seconds, extensions included, default 86400. */
   JIT_MAX_DURATION_SECONDS: seconds(86_400),
   /** Seconds a pending request may wait for a decision before it expires, default 86400. */
   JIT_PENDING_TIMEOUT_SECONDS: seconds(86_400),

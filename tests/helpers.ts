@@ -37,8 +37,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
-      // pg's pool.end() resolves before its clients' sockets close; a forced drop that catches
-      // one still open makes it emit an error nobody listens to. Give them a moment to go.
+      // pg's pool.end() resolves before its clients' sockets close. A forced drop that catches
+      // one still open makes it emit an unhandled error, so wait until they are gone.
       for (let attempt = 0; attempt < 50; attempt++) {
         const { rows } = await client.query<{ open: number }>(
           'SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1',
@@ -93,7 +93,7 @@ export interface TestApp {
   database: TestDatabase;
   /** Signs a console token for `sub` with `role`. */
   tokenFor(role: Role, sub?: string): Promise<string>;
-  /** Sends one GraphQL operation in process through yoga.fetch, as an admin unless `as` says otherwise. */
+  /** Sends one GraphQL operation in process through yoga.fetch, as an admin unless `as` names another role or token. */
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,

@@ -8,7 +8,7 @@ export function bearerToken(header: string | undefined): string | null {
 
 const statusTexts: Record<number, string> = { 401: 'Unauthorized', 503: 'Service Unavailable' };
 
-/** Answers an upgrade request with a JSON error and closes the socket. */
+/** Rejects an upgrade request with a JSON error body and closes the socket. */
 export function rejectUpgrade(socket: Duplex, status: 401 | 503, message: string): void {
   if (socket.destroyed) return;
   const body = JSON.stringify({ error: message });

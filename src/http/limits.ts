@@ -82,7 +82,7 @@ export function createQueryLimitPlugins(limits: QueryLimits = defaultQueryLimits
 const { validate, visit } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 /**
- * Replaces `first: $n` and `last: $n` with the integer the variable holds (or its default), so
+ * Replaces `first: $n` and `last: $n` with the integer value of the variable (or its default), so
  * graphql-armor's cost estimate multiplies by the real page size. Sizes over the maximum page
  * count as the maximum, because the connection rejects them with an error that names the value.
  * Returns null when no page size comes from a variable.

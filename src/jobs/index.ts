@@ -41,7 +41,7 @@ export interface JobRunnerOptions {
   log: Logger;
 }
 
-/** Maximum time a transition holds its database transaction: maxWait 10 s plus timeout 20 s. */
+/** Maximum time a transition keeps its database transaction open: maxWait 10 s plus timeout 20 s. */
 const transitionWorstCaseMs = 30_000;
 /**
  * Estimate: batches end about 6,000 requests a second and jobs are scheduled at about 1,000 a

@@ -113,8 +113,9 @@ function tableFilterOf(where: Prisma.JitRequestWhereInput): TableFilter | null {
 }
 
 /**
- * The predicates Prisma sends for `in` and `contains`, so that the planner estimates the same selectivity.
- * LIKE's default escape character is the backslash that the caller escaped wildcards with.
+ * Builds the predicates Prisma sends for `in` and `contains`, so that the planner estimates the
+ * same selectivity. LIKE's default escape character is the backslash that the caller escaped
+ * wildcards with.
  */
 function tableFilterSql(filter: TableFilter): { condition: string; values: unknown[] } {
   if (filter.contains === null) {

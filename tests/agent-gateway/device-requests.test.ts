@@ -75,7 +75,7 @@ describe('agent.raise', () => {
     running.send({ v: 1, type: 'agent.heartbeat' });
     const ack = await running.next('server.heartbeat-ack');
     expect(ack.type).toBe('server.heartbeat-ack');
-    // A replaced connection would have been closed (4002) before the heartbeat was answered.
+    // A replaced connection would have been closed (4002) before the heartbeat ack arrived.
     const state = await Promise.race([
       running.closed.then(() => 'closed'),
       Promise.resolve('open'),

@@ -6,7 +6,7 @@ import { createLinuxDriver } from '../../agent/drivers/linux.js';
 import { createMacosDriver } from '../../agent/drivers/macos.js';
 import { createSimulateDriver } from '../../agent/drivers/simulate.js';
 
-/** A command runner that records calls and answers from a handler, standing in for the system. */
+/** Records calls and returns results from a handler, in place of the system's commands. */
 function fakeRunner(handler: (file: string, args: readonly string[]) => Partial<CommandResult>) {
   const calls: string[][] = [];
   const runner: CommandRunner = async (file, args) => {

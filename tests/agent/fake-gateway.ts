@@ -17,7 +17,7 @@ export interface FakeGatewayOptions {
   offlineRevokeAfterSeconds?: number;
   /** False: acks get no server.ack-received, as when the server failed to record them. */
   confirmAcks?: boolean;
-  /** Answers an agent.raise or agent.request-extension; default: a request id. */
+  /** Builds the reply to an agent.raise or agent.request-extension; by default, a request id. */
   onRequest?: (message: AgentMessage & { id: string }) => ServerMessage;
 }
 

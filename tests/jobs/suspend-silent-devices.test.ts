@@ -41,8 +41,8 @@ describe('suspendSilentDeviceSessions', () => {
   let test: TestApp;
 
   beforeAll(async () => {
-    // The app's own recurring job waits an hour, so it never touches the devices below, which
-    // fell silent ten minutes ago; the calls under test use a 300 s delay.
+    // The app's own recurring job uses a one-hour delay, so it never suspends the devices below,
+    // which fell silent ten minutes ago. The calls under test use a 300 s delay.
     test = await startTestApp({ env: { OFFLINE_REVOKE_AFTER_SECONDS: '3600' } });
   });
 

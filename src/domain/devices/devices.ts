@@ -95,7 +95,7 @@ export async function rotateAgentToken(context: DomainContext, actor: Actor, dev
     await writeAudit(tx, { actor, action: 'device.token-rotated', at: now, deviceId });
     return updated;
   });
-  // The gateway re-checks the token of a device it is told about, so the old connection closes now.
+  // The gateway checks the token again for every notified device, so the old connection closes now.
   context.notifier.devicesChanged([deviceId]);
   return { device, agentToken };
 }

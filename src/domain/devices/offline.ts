@@ -8,8 +8,8 @@ const batchSize = 200;
  * Marks SUSPENDED every APPLIED device session of an ACTIVE Internet-Access-Required request whose
  * device has been silent for more than offlineRevokeAfterSeconds. The agent has lowered the
  * account on its own by then. Silence is measured from Device.lastSeenAt, which the gateway
- * refreshes on every agent message; the online flag is not consulted, because a connection that
- * died without a close frame may still read as online. A device never seen counts as silent.
+ * refreshes from agent messages in batches. The online flag is not consulted, because a connection
+ * that died without a close frame may still read as online. A device never seen counts as silent.
  *
  * Each session is updated only while it is still APPLIED, in a transaction with its audit row, so
  * two server processes running this at once suspend it once. Returns the sessions suspended.
