@@ -98,7 +98,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   agentGateway.start(domain);
 
-  const yoga = createGraphQLServer({ config, domain, pubsub, log, jwtSecret });
+  const yoga = createGraphQLServer({
+    config,
+    domain,
+    pool: database.pool,
+    pubsub,
+    log,
+    jwtSecret,
+  });
   const graphqlWs = createGraphQLWebSocketServer({
     yoga,
     log,

@@ -5,6 +5,7 @@ import {
   useJWT,
 } from '@graphql-yoga/plugin-jwt';
 import { createYoga, type Plugin, useExtendContext } from 'graphql-yoga';
+import type pg from 'pg';
 
 import type { Config } from '../config.js';
 import type { DomainContext } from '../domain/context.js';
@@ -25,6 +26,8 @@ import { createQueryLimitPlugins } from './limits.js';
 export interface YogaOptions {
   config: Config;
   domain: DomainContext;
+  /** The pool under Prisma, for the few reads written in SQL. */
+  pool: pg.Pool;
   pubsub: AppPubSub;
   log: Logger;
   jwtSecret: string | null;
@@ -34,7 +37,7 @@ export interface YogaOptions {
 
 /** Creates the Yoga server for /graphql: JWT on every operation, masked errors, GraphiQL outside production. */
 export function createGraphQLServer(options: YogaOptions) {
-  const { config, domain, pubsub, log, jwtSecret } = options;
+  const { config, domain, pool, pubsub, log, jwtSecret } = options;
   const signingKeyProvider = jwtSecret
     ? createInlineSigningKeyProvider(jwtSecret)
     : createRemoteJwksSigningKeyProvider({
@@ -82,7 +85,7 @@ export function createGraphQLServer(options: YogaOptions) {
       }),
       // After useJWT: over WebSocket the token is verified while the context is built, and the
       // principal can only be read once that has happened. Yoga's `context` option would run first.
-      useExtendContext(createContextFactory({ domain, pubsub, log })),
+      useExtendContext(createContextFactory({ domain, pool, pubsub, log })),
       ...createQueryLimitPlugins(),
       useValidationErrorFields(),
       useOperationLog(),

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
+import type pg from 'pg';
 
 import type { PrismaClient } from '../db/client.js';
 import type { AppPubSub } from '../events/pubsub.js';
@@ -15,6 +16,8 @@ export interface Principal {
 
 export interface GraphQLContext {
   prisma: PrismaClient;
+  /** The pool Prisma runs on, for reads written in SQL where Prisma's overhead matters. */
+  pool: pg.Pool;
   domain: DomainContext;
   pubsub: AppPubSub;
   principal: Principal | null;
@@ -60,6 +63,7 @@ export function principalFromClaims(claims: Record<string, unknown> | undefined)
 
 export interface ContextServices {
   domain: DomainContext;
+  pool: pg.Pool;
   pubsub: AppPubSub;
   log: Logger;
 }
@@ -74,6 +78,7 @@ export function createContextFactory(services: ContextServices) {
     const log = services.log.child({ requestId, actor: principal.sub, role: principal.role });
     return {
       prisma: services.domain.prisma,
+      pool: services.pool,
       // The domain logs through the operation's logger, so its lines carry the request id too.
       domain: { ...services.domain, log },
       pubsub: services.pubsub,

@@ -1,7 +1,6 @@
 import { remainingSeconds } from '../domain/requests/lifecycle.js';
 import { builder } from './builder.js';
-import { DeviceRef } from './device.js';
-import { devicesOfRequest } from './request-table.js';
+import { loadRequestDevices } from './request-devices.js';
 import {
   DeviceSessionStateEnum,
   DurationTypeEnum,
@@ -42,6 +41,8 @@ const deviceSessionOrder = [{ device: { name: 'asc' as const } }, { id: 'asc' as
 
 export const JitRequestRef = builder.prismaNode('JitRequest', {
   id: { field: 'id' },
+  // Load only the columns the client's fields need: searchText alone can be longer than the row.
+  select: { id: true },
   fields: (t) => ({
     name: t.exposeString('name'),
     userAccountName: t.exposeString('userAccountName'),
@@ -87,23 +88,11 @@ export const JitRequestRef = builder.prismaNode('JitRequest', {
       nullable: true,
       description: 'The device whose user raised the request.',
     }),
-    devices: t.field({
-      type: [DeviceRef],
+    devices: t.prismaField({
+      type: ['Device'],
       description:
         'Devices of the request, sorted by name: those with a device session once it started, otherwise the named devices and the current members of named groups.',
-      select: (_args, _context, nestedSelection) => {
-        // The client's selection on Device, loaded in the same statements for all three paths.
-        // Typed as `true` (every scalar) because Pothos resolves each Device field from it.
-        const device = withIdAndName(nestedSelection(true)) as true;
-        return {
-          // Same arguments as the deviceSessions field, so Pothos merges both into one load.
-          deviceSessions: { orderBy: deviceSessionOrder, select: { device } },
-          targets: {
-            select: { device, group: { select: { members: { select: { device } } } } },
-          },
-        };
-      },
-      resolve: (request) => devicesOfRequest(request),
+      resolve: (query, request, _args, context) => loadRequestDevices(context, query, request.id),
     }),
     deviceSessions: t.relation('deviceSessions', {
       query: { orderBy: deviceSessionOrder },
@@ -111,14 +100,3 @@ export const JitRequestRef = builder.prismaNode('JitRequest', {
     auditTrail: t.relation('auditEvents', { query: { orderBy: { id: 'asc' } } }),
   }),
 });
-
-/**
- * Widens a planned Prisma selection so it always loads `id` and `name`, which `devicesOfRequest`
- * sorts and deduplicates by. `true` and `include` already load every scalar.
- */
-function withIdAndName(planned: unknown) {
-  if (planned && typeof planned === 'object' && 'select' in planned && planned.select) {
-    return { ...planned, select: { ...(planned.select as object), id: true, name: true } };
-  }
-  return planned === true || planned === undefined ? true : planned;
-}

@@ -3,22 +3,20 @@ import { checkConnectionArgs } from './connection-args.js';
 import { JitStatusEnum, LiveTabEnum } from './enums.js';
 import { JitRequestRef } from './jit-request.js';
 import { noteRequestIds } from './operation-log.js';
+import { findRequestPage } from './request-page.js';
 import {
   countConnectionOnce,
   countOfConnection,
   countRequests,
   exactCountLimit,
-  tablePageWhere,
 } from './request-count.js';
 import {
   columnsOf,
   type RequestColumn,
-  requestOrderBy,
   requestSortColumns,
   type RequestTable,
   requestTables,
   requestTableWhere,
-  type SortDirection,
 } from './request-table.js';
 
 export const SortDirectionEnum = builder.enumType('SortDirection', {
@@ -96,11 +94,6 @@ export function resolveTotalCount(connection: object): number | Promise<number> 
   return totalCount ?? 0;
 }
 
-type OrderArg = { field: keyof typeof requestSortColumns; direction?: SortDirection | null };
-
-const orderByOf = (order: OrderArg | null | undefined) =>
-  requestOrderBy(order?.field, order?.direction ?? 'DESC');
-
 builder.queryFields((t) => ({
   liveRequests: t.prismaConnection(
     {
@@ -120,21 +113,16 @@ builder.queryFields((t) => ({
       },
       totalCount: async (_parent, args, context) => {
         const where = requestTableWhere(args.tab, args);
-        return (await countConnectionOnce(args, () => countRequests(context.prisma, where))).count;
+        return (await countConnectionOnce(args, () => countRequests(context, where))).count;
       },
-      resolve: async (query, _parent, args, context, info) => {
-        const where = await tablePageWhere(
-          context.prisma,
+      resolve: (query, _parent, args, context, info) =>
+        findRequestPage(context, {
           args,
           info,
-          requestTableWhere(args.tab, args),
-        );
-        return context.prisma.jitRequest.findMany({
-          ...query,
-          where,
-          orderBy: orderByOf(args.orderBy),
-        });
-      },
+          where: requestTableWhere(args.tab, args),
+          order: { field: args.orderBy?.field, direction: args.orderBy?.direction ?? 'DESC' },
+          query,
+        }),
     },
     JitRequestConnectionRef,
   ),
@@ -159,21 +147,16 @@ builder.queryFields((t) => ({
       },
       totalCount: async (_parent, args, context) => {
         const where = requestTableWhere('PAST', args);
-        return (await countConnectionOnce(args, () => countRequests(context.prisma, where))).count;
+        return (await countConnectionOnce(args, () => countRequests(context, where))).count;
       },
-      resolve: async (query, _parent, args, context, info) => {
-        const where = await tablePageWhere(
-          context.prisma,
+      resolve: (query, _parent, args, context, info) =>
+        findRequestPage(context, {
           args,
           info,
-          requestTableWhere('PAST', args),
-        );
-        return context.prisma.jitRequest.findMany({
-          ...query,
-          where,
-          orderBy: orderByOf(args.orderBy),
-        });
-      },
+          where: requestTableWhere('PAST', args),
+          order: { field: args.orderBy?.field, direction: args.orderBy?.direction ?? 'DESC' },
+          query,
+        }),
     },
     JitRequestConnectionRef,
   ),

@@ -345,6 +345,21 @@ export function requestOrderBy(
   return [{ [column]: order }, { id: sort }];
 }
 
+/**
+ * The ordering of `requestOrderBy` as an SQL ORDER BY list, for reads written in SQL. Enum
+ * columns sort in declaration order in PostgreSQL, as they do through Prisma.
+ */
+export function requestOrderSql(
+  field: RequestSortField = 'REQUESTED_AT',
+  direction: SortDirection = 'DESC',
+): { columns: string[]; orderBy: string } {
+  const sort = direction === 'ASC' ? 'ASC' : 'DESC';
+  const column = requestSortColumns[field];
+  if (column === 'id') return { columns: ['id'], orderBy: `id ${sort}` };
+  const nulls = nullableSortColumns.has(column) ? ' NULLS LAST' : '';
+  return { columns: ['id', `"${column}"`], orderBy: `"${column}" ${sort}${nulls}, id ${sort}` };
+}
+
 /** Escapes LIKE wildcards: Prisma's `contains` passes % and _ through to PostgreSQL unescaped. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);

@@ -162,6 +162,113 @@ describe('pastRequests ordering', () => {
   });
 });
 
+describe('pastRequests search paging', () => {
+  // A search with few matches is sorted and paged in SQL outside Prisma; its pages must follow
+  // the order of the full table, forward and backward.
+  const fields = Object.keys(requestSortColumns) as JitRequestSortField[];
+  const pageQuery = `query ($search: String, $statuses: [JitStatus!], $orderBy: JitRequestOrder, $first: Int, $after: String, $last: Int, $before: String) {
+    pastRequests(search: $search, statuses: $statuses, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+      totalCount
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node { id userAccountName status } }
+    }
+  }`;
+  type Page = {
+    pastRequests: {
+      totalCount: number;
+      pageInfo: {
+        hasNextPage: boolean;
+        hasPreviousPage: boolean;
+        startCursor: string | null;
+        endCursor: string | null;
+      };
+      edges: { cursor: string; node: { id: string; userAccountName: string; status: string } }[];
+    };
+  };
+
+  async function page(variables: Record<string, unknown>) {
+    const result = await test.gql<Page>(pageQuery, variables);
+    expect(result.errors).toBeUndefined();
+    return result.data!.pastRequests;
+  }
+
+  it.each(fields.flatMap((field) => [[field, 'ASC'] as const, [field, 'DESC'] as const]))(
+    'pages a search by %s %s in table order, both ways',
+    async (field, direction) => {
+      const orderBy = { field, direction };
+      const table = await page({ orderBy, first: 100 });
+      const expected = table.edges
+        .filter((edge) => edge.node.userAccountName === 'bob')
+        .map((edge) => edge.node.id);
+      expect(expected).toHaveLength(7);
+
+      const forward: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 5; i++) {
+        const found = await page({ search: 'BOB', orderBy, first: 3, after });
+        expect(found.totalCount).toBe(7);
+        expect(found.pageInfo.hasPreviousPage).toBe(after !== null);
+        forward.push(...found.edges.map((edge) => edge.node.id));
+        if (!found.pageInfo.hasNextPage) break;
+        after = found.pageInfo.endCursor;
+      }
+      expect(forward).toEqual(expected);
+
+      const backward: string[] = [];
+      let before: string | null = null;
+      for (let i = 0; i < 5; i++) {
+        const found = await page({ search: 'bob', orderBy, last: 3, before });
+        backward.unshift(...found.edges.map((edge) => edge.node.id));
+        if (!found.pageInfo.hasPreviousPage) break;
+        before = found.pageInfo.startCursor;
+      }
+      expect(backward).toEqual(expected);
+    },
+  );
+
+  it('continues after a cursor row that the search does not match, as the table would', async () => {
+    const orderBy = { field: 'NAME', direction: 'ASC' } as const;
+    const table = (await page({ orderBy, first: 100 })).edges;
+    const cursorAt = table.findIndex((edge) => edge.node.userAccountName !== 'bob');
+    const expected = table
+      .slice(cursorAt + 1)
+      .filter((edge) => edge.node.userAccountName === 'bob')
+      .map((edge) => edge.node.id);
+    expect(expected.length).toBeGreaterThan(0);
+    const found = await page({
+      search: 'bob',
+      orderBy,
+      first: 100,
+      after: table[cursorAt]!.cursor,
+    });
+    expect(found.edges.map((edge) => edge.node.id)).toEqual(expected);
+  });
+  it.each([
+    ['after', 'first'],
+    ['before', 'last'],
+  ] as const)(
+    'keeps every row %s a cursor row that the filter no longer matches',
+    async (direction, size) => {
+      // The unsearched path: Prisma reads the page; the cursor row is not among its matches.
+      const orderBy = { field: 'REQUESTED_AT', direction: 'DESC' } as const;
+      const table = (await page({ orderBy, first: 100 })).edges;
+      const cursorAt = table.findIndex((edge) => edge.node.status === 'COMPLETED');
+      const side = direction === 'after' ? table.slice(cursorAt + 1) : table.slice(0, cursorAt);
+      const expected = side
+        .filter((edge) => edge.node.status !== 'COMPLETED')
+        .map((edge) => edge.node.id);
+      expect(expected.length).toBeGreaterThan(0);
+      const found = await page({
+        statuses: ['DENIED', 'REVOKED', 'EXPIRED', 'FAILED'],
+        orderBy,
+        [size]: 100,
+        [direction]: table[cursorAt]!.cursor,
+      });
+      expect(found.edges.map((edge) => edge.node.id)).toEqual(expected);
+    },
+  );
+});
+
 describe('pastRequests filters', () => {
   it('keeps only the chosen statuses', async () => {
     const result = await execute(test, PastRequestsQuery, { statuses: ['DENIED', 'FAILED'] });

@@ -1,0 +1,161 @@
+// JitRequest.devices: which devices a request lists before and after it starts, in what order,
+// and that the single-statement path (Device scalars only) and the Prisma path (a nested
+// selection such as groups) return the same devices with the same values.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createTestGroup, createTestRequest, enrollTestDevice } from '../factories.js';
+import { startTestApp, type TestApp } from '../helpers.js';
+
+let test: TestApp;
+const devices: Record<'alpha' | 'bravo' | 'charlie' | 'delta', { id: string; name: string }> =
+  {} as never;
+let groupId: string;
+
+beforeAll(async () => {
+  test = await startTestApp();
+  const prefix = `rd-${Date.now()}`;
+  // Enrolled out of name order, so that the sort is visible.
+  for (const key of ['delta', 'bravo', 'alpha', 'charlie'] as const) {
+    devices[key] = await enrollTestDevice(test, { name: `${prefix}-${key}` });
+  }
+  groupId = await createTestGroup(test, [devices.alpha.id, devices.charlie.id]);
+  // A last-seen time with milliseconds, so that a time-zone or precision slip would show.
+  await test.app.database.prisma.device.update({
+    where: { id: devices.alpha.id },
+    data: { lastSeenAt: new Date('2026-06-30T23:45:12.345Z') },
+  });
+});
+
+afterAll(async () => {
+  await test.close();
+});
+
+interface ListedDevice {
+  id: string;
+  name: string;
+  online: boolean;
+  lastSeenAt: string | null;
+  enrolledAt: string;
+  tokenRevoked: boolean;
+  excludedAccounts: string[];
+  groups?: { id: string }[];
+}
+
+const scalarFields = 'id name online lastSeenAt enrolledAt tokenRevoked excludedAccounts';
+
+/** Reads one request's devices twice in one operation: scalars only, and with their groups. */
+async function devicesOf(requestId: string) {
+  const result = await test.gql<{
+    jitRequest: { scalars: ListedDevice[]; nested: ListedDevice[] };
+  }>(
+    `query ($id: ID!) { jitRequest(id: $id) {
+      scalars: devices { ${scalarFields} }
+      nested: devices { ${scalarFields} groups { id } }
+    } }`,
+    { id: requestId },
+  );
+  expect(result.errors).toBeUndefined();
+  const { scalars, nested } = result.data!.jitRequest;
+  expect(nested.map(({ groups: _groups, ...device }) => device)).toEqual(scalars);
+  return { scalars, nested };
+}
+
+function inFuture(seconds: number) {
+  return new Date(Date.now() + seconds * 1000).toISOString();
+}
+
+describe('JitRequest.devices', () => {
+  it('lists named devices and current group members, once each, by name, before the start', async () => {
+    const request = await createTestRequest(test, {
+      durationType: 'SCHEDULED',
+      scheduledStartAt: inFuture(3600),
+      // alpha is named and also a member of the group: listed once.
+      deviceIds: [devices.delta.id, devices.alpha.id],
+      deviceGroupIds: [groupId],
+    });
+    expect(request.status).toBe('SCHEDULED');
+
+    const { scalars, nested } = await devicesOf(request.id);
+    expect(scalars.map((device) => device.id)).toEqual(
+      [devices.alpha, devices.charlie, devices.delta].map((device) => device.id),
+    );
+    expect(nested[0]!.groups).toEqual([{ id: groupId }]);
+    expect(nested[2]!.groups).toEqual([]);
+
+    // Before the start the group is read as it is now.
+    await test.gql(
+      `mutation ($input: UpdateDeviceGroupMembersInput!) { updateDeviceGroupMembers(input: $input) { id } }`,
+      { input: { deviceGroupId: groupId, addDeviceIds: [devices.bravo.id] } },
+    );
+    try {
+      expect((await devicesOf(request.id)).scalars.map((device) => device.name)).toEqual(
+        [devices.alpha, devices.bravo, devices.charlie, devices.delta].map((d) => d.name),
+      );
+    } finally {
+      await test.gql(
+        `mutation ($input: UpdateDeviceGroupMembersInput!) { updateDeviceGroupMembers(input: $input) { id } }`,
+        { input: { deviceGroupId: groupId, removeDeviceIds: [devices.bravo.id] } },
+      );
+    }
+  });
+
+  it('lists the devices that got a session once the request started, whatever the group holds later', async () => {
+    const request = await createTestRequest(test, {
+      deviceIds: [devices.bravo.id],
+      deviceGroupIds: [groupId],
+    });
+    expect(request.status).toBe('ACTIVE');
+    const started = [devices.alpha, devices.bravo, devices.charlie].map((device) => device.id);
+    expect((await devicesOf(request.id)).scalars.map((device) => device.id)).toEqual(started);
+
+    await test.gql(
+      `mutation ($input: UpdateDeviceGroupMembersInput!) { updateDeviceGroupMembers(input: $input) { id } }`,
+      { input: { deviceGroupId: groupId, addDeviceIds: [devices.delta.id] } },
+    );
+    try {
+      expect((await devicesOf(request.id)).scalars.map((device) => device.id)).toEqual(started);
+    } finally {
+      await test.gql(
+        `mutation ($input: UpdateDeviceGroupMembersInput!) { updateDeviceGroupMembers(input: $input) { id } }`,
+        { input: { deviceGroupId: groupId, removeDeviceIds: [devices.delta.id] } },
+      );
+    }
+  });
+
+  it('returns the same values as the device query, in any process time zone', async () => {
+    const request = await createTestRequest(test, { deviceIds: [devices.alpha.id] });
+    const expected = await test.gql<{ device: ListedDevice }>(
+      `query ($id: ID!) { device(id: $id) { ${scalarFields} } }`,
+      { id: devices.alpha.id },
+    );
+    expect(expected.data!.device.lastSeenAt).toBe('2026-06-30T23:45:12.345Z');
+
+    const zone = process.env.TZ;
+    // node-postgres reads a timestamp without a zone in the process's zone; Node.js applies a new
+    // TZ at once.
+    process.env.TZ = 'America/New_York';
+    try {
+      const { scalars } = await devicesOf(request.id);
+      expect(scalars).toEqual([expected.data!.device]);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
+  it('lists nothing for a request whose group is empty, next to requests that list devices', async () => {
+    const emptyGroup = await createTestGroup(test, []);
+    const empty = await createTestRequest(test, {
+      durationType: 'SCHEDULED',
+      scheduledStartAt: inFuture(7200),
+      deviceGroupIds: [emptyGroup],
+    });
+    const result = await test.gql<{
+      liveRequests: { edges: { node: { id: string; devices: { id: string }[] } }[] };
+    }>(`{ liveRequests(tab: SCHEDULED, first: 50) { edges { node { id devices { id } } } } }`);
+    expect(result.errors).toBeUndefined();
+    const edges = result.data!.liveRequests.edges;
+    expect(edges.find((edge) => edge.node.id === empty.id)!.node.devices).toEqual([]);
+    expect(edges.some((edge) => edge.node.devices.length > 0)).toBe(true);
+  });
+});
