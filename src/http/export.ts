@@ -8,6 +8,7 @@ import { createRemoteJWKSet, type JWTPayload, jwtVerify, type JWTVerifyOptions }
 
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
+import { readAroundCursor } from '../db/paging.js';
 import type { Clock } from '../domain/context.js';
 import { DomainError, ValidationError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
@@ -230,14 +231,13 @@ async function* readRows(
     yield* page;
     const last = page.at(-1);
     if (page.length < exportPageSize || !last) return;
-    page = await prisma.jitRequest.findMany({
-      where,
-      orderBy,
-      select: requestRowSelect,
-      take: exportPageSize,
-      cursor: { id: last.id },
-      skip: 1,
-    });
+    // A Live request can leave the table between two pages; reading around the cursor keeps
+    // the row after it.
+    page = await readAroundCursor(
+      { take: exportPageSize, cursor: { id: last.id }, skip: 1 },
+      (paging) =>
+        prisma.jitRequest.findMany({ where, orderBy, select: requestRowSelect, ...paging }),
+    );
   }
 }
 

@@ -6,6 +6,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 
 import type { Prisma } from '../db/client.js';
 import type { JitRequest } from '../generated/prisma/client.js';
+import { readAroundCursor } from '../db/paging.js';
 import {
   type CountDatabase,
   countConnectionOnce,
@@ -114,26 +115,6 @@ async function readPage(db: CountDatabase, options: RequestPageOptions): Promise
   });
   const position = new Map(pageIds.map((id, index) => [id, index]));
   return rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
-}
-
-/**
- * Reads a page after or before a cursor row even when that row no longer matches the filter.
- * Prisma's `skip: 1` skips the first row found on the assumption that it is the cursor row, so a
- * cursor row that left the table (a Live request that moved on) would cost a real row. This reads
- * one row more without the skip and drops the cursor row itself.
- */
-async function readAroundCursor<Row extends { id: string }>(
-  query: PlannedPageQuery,
-  read: (paging: PlannedPageQuery) => Promise<Row[]>,
-): Promise<Row[]> {
-  const cursorId = query.cursor?.id;
-  if (cursorId === undefined || query.skip !== 1) return read(query);
-  const limit = Math.abs(query.take);
-  const rows = (await read({ ...query, skip: 0, take: query.take + Math.sign(query.take) })).filter(
-    (row) => row.id !== cursorId,
-  );
-  if (rows.length <= limit) return rows;
-  return query.take >= 0 ? rows.slice(0, limit) : rows.slice(rows.length - limit);
 }
 
 /**

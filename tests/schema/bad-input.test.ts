@@ -518,6 +518,23 @@ const cases: Case[] = [
             Math.floor(Date.now() / 1000) - 60,
           ),
       ],
+      [
+        'with an unsigned token (alg none)',
+        async () => {
+          const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+          const now = Math.floor(Date.now() / 1000);
+          return `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: 'mallory', role: 'admin', iat: now, exp: now + 3600 })}.`;
+        },
+      ],
+      [
+        'with a token signed by the right secret under HS512',
+        () =>
+          new SignJWT({ sub: 'mallory', role: 'admin' })
+            .setProtectedHeader({ alg: 'HS512' })
+            .setIssuedAt()
+            .setExpirationTime('1h')
+            .sign(new TextEncoder().encode(testJwtSecret)),
+      ],
       ['with an unknown role', () => signed({ sub: 'alice', role: 'superuser' })],
       ['without a subject', () => signed({ role: 'admin' })],
     ] as const
