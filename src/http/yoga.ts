@@ -43,7 +43,8 @@ export interface YogaOptions {
  */
 function secretKeyProvider(secret: string): GetSigningKeyFunction {
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
-  // The plugin passes the key to jsonwebtoken.verify, which accepts a KeyObject; its type says string.
+  // The plugin passes the key on to jsonwebtoken.verify, which accepts a KeyObject, although the
+  // plugin's type declares a string.
   return () => key as unknown as string;
 }
 

@@ -9,8 +9,8 @@ import type pg from 'pg';
 import type { Prisma, PrismaClient } from '../db/client.js';
 
 /**
- * Where the counts run: Prisma for a filter it must translate, and the pool under it for the SQL
- * written here, which skips Prisma's per-statement overhead (about a millisecond each).
+ * Database handles for the counts: Prisma for a filter it must translate, and the pool under it
+ * for the SQL written here, which skips Prisma's per-statement overhead (about a millisecond).
  */
 export interface CountDatabase {
   prisma: PrismaClient;
@@ -51,7 +51,7 @@ export async function countRequests(
   return estimateRequests(db, filter);
 }
 
-/** The planner's row estimate for a table filter, never less than `exactCountLimit` + 1. */
+/** Returns the planner's row estimate for a table filter, never less than `exactCountLimit` + 1. */
 export async function estimateRequests(
   db: CountDatabase,
   filter: TableFilter,

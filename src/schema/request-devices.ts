@@ -1,9 +1,9 @@
 // Batched loading of JitRequest.devices. The devices of a request come from one of two sources
 // (its device sessions once it started, otherwise its targets and the members of targeted
 // groups), so a relation preload runs a statement per source and level. Here the devices of every
-// request on a page load together: in one SQL statement when the client selects only Device
-// scalars (the tables' case), otherwise as device ids in SQL followed by one Prisma query that
-// plans the client's nested selection.
+// request on a page load together. When the client selects only Device scalars, as the tables do,
+// one SQL statement reads them. Otherwise SQL finds the device ids and one Prisma query reads the
+// devices with the client's nested selection.
 import DataLoader from 'dataloader';
 
 import type { Prisma } from '../db/client.js';
@@ -33,8 +33,8 @@ const requestDevicePairsSql = `
 
 /**
  * Device scalar columns as the Prisma client returns them. DateTime columns are stored as UTC
- * without a zone, so they are read AT TIME ZONE 'UTC'; node-postgres would otherwise take them as
- * local time. The token hash is left out: no field reads it.
+ * without a zone, so they are read AT TIME ZONE 'UTC' because node-postgres would otherwise take
+ * them as local time. The token hash is left out because no field reads it.
  */
 const deviceColumnsSql = getDatamodel()
   .datamodel.models.Device!.fields.filter(
@@ -56,8 +56,8 @@ const loadersByContext = new WeakMap<GraphQLContext, Map<string, DataLoader<stri
 
 /**
  * Loads the devices of a request, sorted by name then id, in one batch with every other request
- * that asks for the same selection during this operation. The rows are typed as full devices but
- * hold only what the planned selection asks for, plus id and name.
+ * that selects the same fields during this operation. The rows are typed as full devices but
+ * contain only the planned selection plus id and name.
  */
 export function loadRequestDevices(
   context: GraphQLContext,

@@ -1,7 +1,7 @@
-// One page of a request table, and the count that goes with it. A search matches at most a few
-// hundred rows in the common case (a ticket id, a user account); those are found and sorted in one
-// SQL statement, and only the page's rows are read through Prisma. A broader search, or none,
-// reads the page through Prisma's own where-clause.
+// One page of a request table, and the count that goes with it. A search for a ticket id or a user
+// account matches at most a few hundred rows. Those are found and sorted in one SQL statement, and
+// only the page's rows are read through Prisma. A broader search, or none, reads the page through
+// Prisma's own where-clause.
 import type { GraphQLResolveInfo } from 'graphql';
 
 import type { Prisma } from '../db/client.js';
@@ -47,8 +47,8 @@ export interface RequestPageOptions {
  * Prisma's order and with Prisma's paging semantics, and starts or settles the connection's count.
  *
  * The planner estimates a LIKE '%term%' from a histogram sample, so it may take a rare term for a
- * common one and walk the requestedAt index in search of a page of matches (about 1.8 s for a user
- * account found in 512 of a million requests). The search therefore collects up to
+ * common one and walk the requestedAt index in search of a page of matches. That walk took about
+ * 1.8 s for a user account found in 512 of a million requests. The search therefore collects up to
  * `exactCountLimit` + 1 matching ids first, in a statement whose plan cannot walk that index. When
  * that is all of them, they also give the exact count, and the page is cut from them. A search
  * with more matches keeps its where-clause: walking the index is then the fast plan.
@@ -57,7 +57,7 @@ export async function findRequestPage(
   db: CountDatabase,
   options: RequestPageOptions,
 ): Promise<JitRequest[]> {
-  // Typed as full rows, as the Prisma plugin expects; each holds what the planned selection asks for.
+  // Typed as full rows, as the Prisma plugin expects. Each contains the planned selection only.
   return (await readPage(db, options)) as JitRequest[];
 }
 

@@ -346,8 +346,8 @@ export function requestOrderBy(
 }
 
 /**
- * The ordering of `requestOrderBy` as an SQL ORDER BY list, for reads written in SQL. Enum
- * columns sort in declaration order in PostgreSQL, as they do through Prisma.
+ * Renders the ordering of `requestOrderBy` as an SQL ORDER BY list, with the columns it reads.
+ * Enum columns sort in declaration order in PostgreSQL, as they do through Prisma.
  */
 export function requestOrderSql(
   field: RequestSortField = 'REQUESTED_AT',

@@ -84,8 +84,8 @@ describe('liveRequests page', () => {
     expect(small.length, small.join('\n')).toBeLessThanOrEqual(11);
   });
 
-  it('reads the devices of a table page in one statement', async () => {
-    // What a console's table asks for: columns, the count and device names.
+  it('reads table devices in one statement', async () => {
+    // The fields a console's table requests: columns, the count and device names.
     const tableQuery = `query ($first: Int!) {
       liveRequests(tab: ACTIVE, first: $first) {
         totalCount

@@ -65,7 +65,7 @@ function inFuture(seconds: number) {
 }
 
 describe('JitRequest.devices', () => {
-  it('lists named devices and current group members, once each, by name, before the start', async () => {
+  it('lists targets and group members before start', async () => {
     const request = await createTestRequest(test, {
       durationType: 'SCHEDULED',
       scheduledStartAt: inFuture(3600),
@@ -99,7 +99,7 @@ describe('JitRequest.devices', () => {
     }
   });
 
-  it('lists the devices that got a session once the request started, whatever the group holds later', async () => {
+  it('lists session devices once started', async () => {
     const request = await createTestRequest(test, {
       deviceIds: [devices.bravo.id],
       deviceGroupIds: [groupId],
@@ -122,7 +122,7 @@ describe('JitRequest.devices', () => {
     }
   });
 
-  it('returns the same values as the device query, in any process time zone', async () => {
+  it('matches the device query in any time zone', async () => {
     const request = await createTestRequest(test, { deviceIds: [devices.alpha.id] });
     const expected = await test.gql<{ device: ListedDevice }>(
       `query ($id: ID!) { device(id: $id) { ${scalarFields} } }`,
@@ -143,7 +143,7 @@ describe('JitRequest.devices', () => {
     }
   });
 
-  it('lists nothing for a request whose group is empty, next to requests that list devices', async () => {
+  it('lists nothing for an empty group', async () => {
     const emptyGroup = await createTestGroup(test, []);
     const empty = await createTestRequest(test, {
       durationType: 'SCHEDULED',
