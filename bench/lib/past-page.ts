@@ -5,6 +5,11 @@ import type pg from 'pg';
 import { pastStatuses } from '../../src/domain/requests/lifecycle.js';
 import type { GraphQLServer } from '../../src/http/yoga.js';
 import { exactCountLimit } from '../../src/schema/request-count.js';
+import {
+  requestOrderSql,
+  type RequestSortField,
+  type SortDirection,
+} from '../../src/schema/request-table.js';
 
 export const pageSize = 50;
 
@@ -16,8 +21,8 @@ interface PageRow {
 
 /** The columns a console's Past table shows by default, plus the total for its pager. */
 export const pastPageQuery = /* GraphQL */ `
-  query PastPage($first: Int!, $after: String, $search: String) {
-    pastRequests(first: $first, after: $after, search: $search) {
+  query PastPage($first: Int!, $after: String, $search: String, $orderBy: JitRequestOrder) {
+    pastRequests(first: $first, after: $after, search: $search, orderBy: $orderBy) {
       totalCount
       totalCountIsEstimate
       pageInfo {
@@ -41,6 +46,12 @@ export const pastPageQuery = /* GraphQL */ `
     }
   }
 `;
+
+/** Page options a console sends besides the page size: search text and a sort. */
+export interface PastPageOptions {
+  search?: string;
+  order?: { field: RequestSortField; direction: SortDirection };
+}
 
 /** A page reduced to what both paths must agree on. */
 export interface PastPage {
@@ -68,12 +79,13 @@ interface GraphQLPastPage {
 export async function fetchPastPageGraphQL(
   yoga: GraphQLServer,
   token: string,
-  search?: string,
+  options: PastPageOptions = {},
 ): Promise<PastPage> {
+  const variables = { first: pageSize, search: options.search, orderBy: options.order };
   const response = await yoga.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: pastPageQuery, variables: { first: pageSize, search } }),
+    body: JSON.stringify({ query: pastPageQuery, variables }),
   });
   const body = (await response.json()) as GraphQLPastPage;
   if (!body.data || body.errors) {
@@ -94,7 +106,6 @@ export async function fetchPastPageGraphQL(
 }
 
 const pageColumns = `id, name, "userAccountName", status, "requestedBy", "requestedAt", "endedAt"`;
-const pageOrder = `ORDER BY "requestedAt" DESC, id DESC LIMIT ${pageSize + 1}`;
 
 // Devices of a request: its device sessions once it started, otherwise the devices it named and
 // the members of the groups it named (the same rule as JitRequest.devices).
@@ -123,7 +134,12 @@ const devicesSql = `
  * them and the count is their number. Otherwise the page is read from the whole table and the
  * count is estimated with an EXPLAIN. The devices of the page come last.
  */
-export async function fetchPastPageSql(pool: pg.Pool, search?: string): Promise<PastPage> {
+export async function fetchPastPageSql(
+  pool: pg.Pool,
+  options: PastPageOptions = {},
+): Promise<PastPage> {
+  const { search, order } = options;
+  const pageOrder = `ORDER BY ${requestOrderSql(order?.field, order?.direction).orderBy} LIMIT ${pageSize + 1}`;
   const values: unknown[] = [pastStatuses];
   let filter = 'status = ANY($1::"JitStatus"[])';
   if (search) {
