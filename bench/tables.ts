@@ -1,6 +1,7 @@
 // Benchmark of the Past table: loads a large request history into a fresh database, then measures
-// a page of 50 in two more sort orders and free-text searches through GraphQL (in process, yoga.fetch) next to the same
-// rows read with hand-written SQL. Settings come from BENCH_* variables, listed in usage below.
+// a page of 50 in three sort orders and free-text searches through GraphQL (in process,
+// yoga.fetch) next to the same rows read with hand-written SQL. Settings come from BENCH_*
+// variables, listed in usage below.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
