@@ -1,4 +1,5 @@
 import type { Prisma } from '../db/client.js';
+import { readAroundCursor } from '../db/paging.js';
 import {
   createDeviceGroup,
   enrollDevice,
@@ -84,11 +85,14 @@ builder.queryFields((t) => ({
       totalCount: (_parent, args, context) =>
         context.prisma.device.count({ where: deviceSearchWhere(args.search) }),
       resolve: (query, _parent, args, context) =>
-        context.prisma.device.findMany({
-          ...query,
-          where: deviceSearchWhere(args.search),
-          orderBy: [{ name: 'asc' }, { id: 'asc' }],
-        }),
+        // A device renamed out of the search between two pages keeps the row after it.
+        readAroundCursor(query, (paging) =>
+          context.prisma.device.findMany({
+            ...paging,
+            where: deviceSearchWhere(args.search),
+            orderBy: [{ name: 'asc' }, { id: 'asc' }],
+          }),
+        ),
     },
     DeviceConnectionRef,
   ),

@@ -492,4 +492,28 @@ describe('devices', () => {
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
   });
+
+  it('keeps the next device after a renamed cursor', async () => {
+    const prefix = uniqueName('Relabel');
+    const tag = uniqueName('tag');
+    const [first, second] = [
+      await enrollTestDevice(test, { name: `${prefix}-a-${tag}` }),
+      await enrollTestDevice(test, { name: `${prefix}-b-${tag}` }),
+      await enrollTestDevice(test, { name: `${prefix}-c-${tag}` }),
+    ];
+    const page1 = await execute(test, DevicesQuery, { search: tag, first: 1 });
+    expect(page1.data!.devices.edges.map((edge) => edge.node.id)).toEqual([first!.id]);
+
+    // The cursor device leaves the search between the two pages but keeps its place in the order.
+    await test.app.database.prisma.device.update({
+      where: { id: first!.id },
+      data: { name: `${prefix}-a` },
+    });
+    const page2 = await execute(test, DevicesQuery, {
+      search: tag,
+      first: 1,
+      after: page1.data!.devices.pageInfo.endCursor,
+    });
+    expect(page2.data!.devices.edges.map((edge) => edge.node.id)).toEqual([second!.id]);
+  });
 });
