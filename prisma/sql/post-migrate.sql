@@ -14,10 +14,13 @@ CREATE TRIGGER "AuditEvent_append_only"
   FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
 
 -- Free-text search over a request: name, account, requester, reasons, revoker and target names.
+-- The sortable columns use the ICU collation and targetNames the database default. lower() needs
+-- one collation, so the text is lowered under the default, as searches compare it.
 CREATE OR REPLACE FUNCTION jit_request_search_text() RETURNS trigger AS $$
 BEGIN
   NEW."searchText" := lower(concat_ws(' ', NEW.name, NEW."userAccountName", NEW."requestedBy",
-    NEW."approvedBy", NEW."reasonByUser", NEW."reasonByAdmin", NEW."revokedBy", NEW."targetNames"));
+    NEW."approvedBy", NEW."reasonByUser", NEW."reasonByAdmin", NEW."revokedBy", NEW."targetNames")
+    COLLATE "default");
   RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;

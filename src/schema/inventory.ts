@@ -85,7 +85,8 @@ builder.queryFields((t) => ({
       totalCount: (_parent, args, context) =>
         context.prisma.device.count({ where: deviceSearchWhere(args.search) }),
       resolve: (query, _parent, args, context) =>
-        // A device renamed out of the search between two pages keeps the row after it.
+        // When the cursor device is renamed out of the search between two pages, the next page
+        // still starts at the device after it.
         readAroundCursor(query, (paging) =>
           context.prisma.device.findMany({
             ...paging,

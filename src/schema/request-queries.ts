@@ -25,7 +25,7 @@ export const SortDirectionEnum = builder.enumType('SortDirection', {
 
 export const JitRequestSortFieldEnum = builder.enumType('JitRequestSortField', {
   description:
-    'Columns a request table can be sorted by. Ties are broken by id, so pages never overlap. Empty values sort last in both directions; STATUS and the other enums sort in declaration order.',
+    'Columns a request table can be sorted by. Ties are broken by id, so pages never overlap. Empty values sort last in both directions. Text sorts in Unicode (ICU root) order, so case does not group names apart. STATUS and the other enums sort in declaration order.',
   values: Object.keys(requestSortColumns) as (keyof typeof requestSortColumns)[],
 });
 
