@@ -36,11 +36,16 @@ export const errorCodes = [
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
-const accountName = z.string().min(1).max(64);
-const identifier = z.string().min(1).max(64);
+/** A string PostgreSQL can store: text columns cannot contain the NUL character (U+0000). */
+const storable = () =>
+  z.string().refine((value) => !value.includes('\u0000'), {
+    message: 'contains a NUL character (U+0000), which cannot be stored',
+  });
+const accountName = storable().min(1).max(64);
+const identifier = storable().min(1).max(64);
 /** Client-chosen correlation id; the server copies it into `replyTo` of the matching reply. */
-const messageId = z.string().min(1).max(64);
-const text = (max: number) => z.string().max(max);
+const messageId = storable().min(1).max(64);
+const text = (max: number) => storable().max(max);
 const isoDateTime = z.iso.datetime({ offset: true });
 
 const envelope = { v: z.literal(protocolVersion) };

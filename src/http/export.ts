@@ -173,6 +173,15 @@ function listParam(params: URLSearchParams, name: string): string[] | null {
 
 /** Reads and checks the query parameters; throws ValidationError naming the first bad one. */
 function parseExportQuery(table: RequestTable, params: URLSearchParams): ExportQuery {
+  // PostgreSQL text cannot contain NUL, so a %00 would otherwise fail in the database.
+  for (const [name, value] of params) {
+    if (value.includes('\u0000')) {
+      throw new ValidationError(
+        name,
+        `${name} contains a NUL character (%00), which cannot be stored; remove it and retry.`,
+      );
+    }
+  }
   const keys = listParam(params, 'columns');
   const columns =
     keys === null

@@ -24,6 +24,7 @@ import {
 } from '../schema/index.js';
 import { extractFromConnectionAuthorization } from './connection-token.js';
 import { createQueryLimitPlugins } from './limits.js';
+import { useRejectNulCharacters } from './nul-characters.js';
 
 export interface YogaOptions {
   config: Config;
@@ -101,6 +102,7 @@ export function createGraphQLServer(options: YogaOptions) {
       useExtendContext(createContextFactory({ domain, pool, pubsub, log })),
       ...createQueryLimitPlugins(),
       useValidationErrorFields(),
+      useRejectNulCharacters(),
       useOperationLog(),
       useSharedSubscriptionEvents(),
       ...(options.plugins ?? []),

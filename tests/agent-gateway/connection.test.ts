@@ -140,6 +140,16 @@ describe('agent message validation', () => {
         code: 'MALFORMED_MESSAGE',
         field: 'durationSeconds',
       },
+      {
+        frame: JSON.stringify({
+          v: 1,
+          type: 'agent.ack',
+          commandId: 'cmd_\u0000',
+          result: 'applied',
+        }),
+        code: 'MALFORMED_MESSAGE',
+        field: 'commandId',
+      },
       { frame: Buffer.from([1, 2, 3]), binary: true, code: 'MALFORMED_MESSAGE' },
     ];
     for (const { frame, binary, code, field } of cases) {

@@ -238,6 +238,8 @@ describe('filters and order', () => {
     ['/export/past.csv?orderBy=devices', 'orderBy'],
     ['/export/past.csv?direction=sideways', 'direction'],
     [`/export/past.csv?search=${'x'.repeat(201)}`, 'search'],
+    ['/export/past.csv?search=a%00b', 'search'],
+    ['/export/active.csv?columns=id,na%00me', 'columns'],
   ])('rejects %s', async (path, field) => {
     const { response, text } = await exportTable(path);
     expect(response.status).toBe(400);

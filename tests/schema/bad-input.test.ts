@@ -500,6 +500,47 @@ const cases: Case[] = [
     as: 'approver',
     code: 'FORBIDDEN',
   })),
+  // NUL characters, which PostgreSQL text cannot contain, in literals and in variables.
+  {
+    name: 'search with a NUL character in the document',
+    query: '{ liveRequests(tab: ACTIVE, search: "a\\u0000b") { totalCount } }',
+    code: 'VALIDATION_FAILED',
+    field: 'search',
+  },
+  {
+    name: 'search with a NUL character in a variable',
+    query: 'query ($text: String) { pastRequests(search: $text) { totalCount } }',
+    variables: () => ({ text: 'a\u0000b' }),
+    code: 'VALIDATION_FAILED',
+    field: 'text',
+  },
+  {
+    name: 'read a request whose id contains a NUL character',
+    query: 'query ($id: ID!) { jitRequest(id: $id) { id } }',
+    variables: () => ({ id: 'req_\u0000' }),
+    code: 'VALIDATION_FAILED',
+    field: 'id',
+  },
+  {
+    name: 'revoke a request whose id contains a NUL character',
+    query: revoke,
+    variables: () => ({ input: { id: 'req_\u0000', reasonByAdmin: 'done' } }),
+    code: 'VALIDATION_FAILED',
+    field: 'id',
+  },
+  {
+    name: 'create with a device id containing a NUL character',
+    query: createMutation,
+    variables: () => ({ input: createInput({ deviceIds: ['dev_\u0000'] }) }),
+    code: 'VALIDATION_FAILED',
+    field: 'deviceIds',
+  },
+  {
+    name: 'search devices with a NUL character',
+    query: '{ devices(search: "x\\u0000") { totalCount } }',
+    code: 'VALIDATION_FAILED',
+    field: 'search',
+  },
   // Authentication.
   ...(
     [
