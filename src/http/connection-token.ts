@@ -1,4 +1,31 @@
 import type { ExtractTokenFunction } from '@graphql-yoga/plugin-jwt';
+import { GraphQLError } from 'graphql';
+
+/**
+ * Reads the token from an `Authorization: Bearer <JWT>` header; the scheme is case-insensitive
+ * (RFC 7235). A header with another scheme or without a token is rejected as UNAUTHENTICATED
+ * (HTTP 401), the same as an invalid token.
+ */
+export const extractBearerHeader: ExtractTokenFunction = ({ request }) => {
+  // graphql-ws builds its context without a request: its token is in the connection params.
+  const header = (request as Request | undefined)?.headers.get('authorization') ?? null;
+  if (header === null) return undefined;
+  const match = /^Bearer +(\S+) *$/i.exec(header.trim());
+  if (match) return { prefix: 'Bearer', token: match[1]! };
+  const scheme = /^\S+/.exec(header.trim())?.[0];
+  const problem =
+    scheme === undefined || /^Bearer$/i.test(scheme)
+      ? 'The Authorization header has no token.'
+      : /^[\w-]+\.[\w-]+\.[\w-]*$/.test(scheme)
+        ? 'The Authorization header has a token but no scheme.'
+        : `The Authorization header uses the scheme '${scheme.slice(0, 20)}'.`;
+  throw new GraphQLError(`${problem} Send Authorization: Bearer <JWT> with a console token.`, {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+    },
+  });
+};
 
 /**
  * Reads the token from graphql-ws connection_init params: `{ authorization: 'Bearer <JWT>' }`,

@@ -9,7 +9,7 @@ const nul = '\u0000';
 
 /**
  * Returns the name of the variable or input field whose value contains a string with NUL, or
- * null. A list reports the name of the field that holds it, as other input errors do.
+ * null. A list reports the name of the field that contains it, as other input errors do.
  */
 function findNulInValue(value: unknown, field: string): string | null {
   if (typeof value === 'string') return value.includes(nul) ? field : null;

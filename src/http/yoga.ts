@@ -2,7 +2,6 @@ import { createSecretKey } from 'node:crypto';
 
 import {
   createRemoteJwksSigningKeyProvider,
-  extractFromHeader,
   type GetSigningKeyFunction,
   useJWT,
 } from '@graphql-yoga/plugin-jwt';
@@ -22,7 +21,7 @@ import {
   useOperationLog,
   useValidationErrorFields,
 } from '../schema/index.js';
-import { extractFromConnectionAuthorization } from './connection-token.js';
+import { extractBearerHeader, extractFromConnectionAuthorization } from './connection-token.js';
 import { createQueryLimitPlugins } from './limits.js';
 import { useRejectNulCharacters } from './nul-characters.js';
 
@@ -85,10 +84,7 @@ export function createGraphQLServer(options: YogaOptions) {
     plugins: [
       useJWT({
         signingKeyProviders: [signingKeyProvider],
-        tokenLookupLocations: [
-          extractFromHeader({ name: 'authorization', prefix: 'Bearer' }),
-          extractFromConnectionAuthorization,
-        ],
+        tokenLookupLocations: [extractBearerHeader, extractFromConnectionAuthorization],
         tokenVerification: {
           algorithms: jwtSecret ? ['HS256'] : ['RS256', 'ES256', 'PS256'],
           issuer: config.auth.issuer,

@@ -622,3 +622,37 @@ describe('jitRequest', () => {
     expect(result.data).toEqual({ jitRequest: null });
   });
 });
+
+describe('Authorization header forms', () => {
+  async function viewerWith(authorization: string) {
+    const response = await test.app.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ query: '{ viewer { id role } }' }),
+    });
+    return { response, body: (await response.json()) as Record<string, any> };
+  }
+
+  it('accepts the scheme in any case', async () => {
+    const token = await test.tokenFor('auditor', 'carol');
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      const { response, body } = await viewerWith(`${scheme} ${token}`);
+      expect(response.status, scheme).toBe(200);
+      expect(body.data, scheme).toEqual({ viewer: { id: 'carol', role: 'auditor' } });
+    }
+  });
+
+  it.each([
+    ['another scheme', (token: string) => `Basic ${token}`, "scheme 'Basic'"],
+    ['a token without a scheme', (token: string) => token, 'no scheme'],
+    ['a scheme without a token', () => 'Bearer', 'no token'],
+    ['a scheme and spaces', () => 'Bearer    ', 'no token'],
+  ])('rejects %s as UNAUTHENTICATED', async (_label, header, problem) => {
+    const { response, body } = await viewerWith(header(await test.tokenFor('admin')));
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.errors[0].message).toContain(problem);
+  });
+});
