@@ -107,24 +107,17 @@ export async function fetchPastPageGraphQL(
 
 const pageColumns = `id, name, "userAccountName", status, "requestedBy", "requestedAt", "endedAt"`;
 
-// Devices of a request: its device sessions once it started, otherwise the devices it named and
-// the members of the groups it named (the same rule as JitRequest.devices).
+// Devices of a request: its device sessions once it started, otherwise the devices recorded when
+// it ended without starting (the same rule as JitRequest.devices for Past requests).
 const devicesSql = `
   SELECT s."requestId", d.id, d.name
     FROM "DeviceSession" s JOIN "Device" d ON d.id = s."deviceId"
    WHERE s."requestId" = ANY($1::text[])
   UNION
-  SELECT t."requestId", d.id, d.name
-    FROM "JitRequestTarget" t JOIN "Device" d ON d.id = t."deviceId"
-   WHERE t."requestId" = ANY($1::text[])
-     AND NOT EXISTS (SELECT 1 FROM "DeviceSession" s WHERE s."requestId" = t."requestId")
-  UNION
-  SELECT t."requestId", d.id, d.name
-    FROM "JitRequestTarget" t
-    JOIN "DeviceGroupMember" m ON m."groupId" = t."groupId"
-    JOIN "Device" d ON d.id = m."deviceId"
-   WHERE t."requestId" = ANY($1::text[])
-     AND NOT EXISTS (SELECT 1 FROM "DeviceSession" s WHERE s."requestId" = t."requestId")`;
+  SELECT p."requestId", d.id, d.name
+    FROM "PastRequestDevice" p JOIN "Device" d ON d.id = p."deviceId"
+   WHERE p."requestId" = ANY($1::text[])
+     AND NOT EXISTS (SELECT 1 FROM "DeviceSession" s WHERE s."requestId" = p."requestId")`;
 
 /**
  * Runs what a hand-written endpoint with the API's count rules would run, as consecutive

@@ -248,7 +248,7 @@ export async function seedPastRequests(url: string, options: SeedOptions): Promi
     const indexes = await client.query<{ indexname: string; indexdef: string }>(
       `SELECT indexname, indexdef FROM pg_indexes
         WHERE schemaname = 'public'
-          AND tablename IN ('JitRequest', 'JitRequestTarget', 'DeviceSession')
+          AND tablename IN ('JitRequest', 'JitRequestTarget', 'DeviceSession', 'PastRequestDevice')
           AND indexname NOT LIKE '%_pkey'`,
     );
     for (const index of indexes.rows) await client.query(`DROP INDEX "${index.indexname}"`);
@@ -279,6 +279,7 @@ export async function seedPastRequests(url: string, options: SeedOptions): Promi
     await client.query(`SET session_replication_role = replica`);
     await step('insert targets', insertTargetsSql());
     await step('insert device sessions', insertSessionsSql());
+    await step('insert past request devices', insertPastDevicesSql());
     await client.query(`SET session_replication_role = origin`);
 
     for (const index of indexes.rows) {
@@ -453,6 +454,19 @@ function insertTargetsSql(): string {
            ${deviceIdSql('d.n')}
       FROM bench_plan AS p
      CROSS JOIN LATERAL unnest((ARRAY[p.d1, p.d2, p.d3])[1:p.device_count]) WITH ORDINALITY AS d(n, k)`;
+}
+
+/**
+ * Records the devices of requests that ended without starting (DENIED and PRE_REVOKED): their
+ * targets, all of which name devices here.
+ */
+function insertPastDevicesSql(): string {
+  return `
+    INSERT INTO "PastRequestDevice" ("requestId", "deviceId")
+    SELECT DISTINCT 'req_' || md5('bench-request-' || p.i), ${deviceIdSql('d.n')}
+      FROM bench_plan AS p
+     CROSS JOIN LATERAL unnest((ARRAY[p.d1, p.d2, p.d3])[1:p.device_count]) AS d(n)
+     WHERE p.status IN ('DENIED', 'PRE_REVOKED')`;
 }
 
 /**

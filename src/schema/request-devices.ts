@@ -1,6 +1,6 @@
-// Batched loading of JitRequest.devices. The devices of a request come from one of two sources
-// (its device sessions once it started, otherwise its targets and the members of targeted
-// groups), so a relation preload runs a statement per source and level. Here the devices of every
+// Batched loading of JitRequest.devices. The devices of a request come from one of three sources
+// (its device sessions, the devices recorded when it ended without starting, or its targets and
+// the members of targeted groups), so a relation preload runs a statement per source and level. Here the devices of every
 // request on a page load together. When the client selects only Device scalars, as the tables do,
 // one SQL statement reads them. Otherwise SQL finds the device ids and one Prisma query reads the
 // devices with the client's nested selection.
@@ -16,18 +16,26 @@ type DeviceQuery = { select?: Prisma.DeviceSelect; include?: Prisma.DeviceInclud
 
 type DeviceWithRequest = Device & { requestId: string };
 
-// The rule of devicesOfRequest in request-table.ts: the devices with a session when the request
-// has any, otherwise the named devices and the current members of the named groups. UNION also
-// drops a device named both directly and through a group.
+// The rule of devicesOfRequest in request-table.ts. A request with device sessions lists their
+// devices. A Past request without sessions lists the devices recorded when it ended. A live one
+// lists its named devices and the current members of its named groups. UNION also drops a device
+// named both directly and through a group.
 const requestDevicePairsSql = `
   SELECT s."requestId", s."deviceId"
     FROM "DeviceSession" s
    WHERE s."requestId" = ANY($1::text[])
   UNION
+  SELECT p."requestId", p."deviceId"
+    FROM "PastRequestDevice" p
+   WHERE p."requestId" = ANY($1::text[])
+     AND NOT EXISTS (SELECT 1 FROM "DeviceSession" s WHERE s."requestId" = p."requestId")
+  UNION
   SELECT t."requestId", coalesce(t."deviceId", m."deviceId")
     FROM "JitRequestTarget" t
+    JOIN "JitRequest" r ON r.id = t."requestId"
     LEFT JOIN "DeviceGroupMember" m ON m."groupId" = t."groupId"
    WHERE t."requestId" = ANY($1::text[])
+     AND r.status IN ('PENDING', 'SCHEDULED', 'ACTIVE')
      AND coalesce(t."deviceId", m."deviceId") IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM "DeviceSession" s WHERE s."requestId" = t."requestId")`;
 

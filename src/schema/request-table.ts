@@ -4,6 +4,7 @@ import type { Prisma } from '../db/client.js';
 import { ValidationError } from '../domain/errors.js';
 import {
   type JitStatus,
+  isLive,
   liveStatuses,
   pastStatuses,
   remainingSeconds,
@@ -62,9 +63,14 @@ export type RequestRow = Prisma.JitRequestGetPayload<{ select: typeof requestRow
 
 const deviceNameSelect = { select: { id: true, name: true } } as const;
 
-/** Prisma selection that resolves a request's devices: session devices, else the current targets. */
+/**
+ * Prisma selection that resolves a request's devices: session devices, else the devices recorded
+ * when it ended without starting, else (while live) the current targets.
+ */
 export const requestDevicesSelect = {
+  status: true,
   deviceSessions: { select: { device: deviceNameSelect } },
+  pastDevices: { select: { device: deviceNameSelect } },
   targets: {
     select: {
       device: deviceNameSelect,
@@ -77,7 +83,6 @@ export const requestRowSelect = {
   id: true,
   name: true,
   userAccountName: true,
-  status: true,
   durationType: true,
   durationSeconds: true,
   extensionSeconds: true,
@@ -102,15 +107,20 @@ type DeviceName = { id: string; name: string };
 
 /**
  * Devices of a request, sorted by name: those with a device session once the session started,
- * otherwise the named devices plus the current members of the named groups.
+ * otherwise those recorded when it ended without starting, otherwise (while it is live) the
+ * named devices plus the current members of the named groups.
  */
 export function devicesOfRequest<D extends DeviceName>(request: {
+  status: JitStatus;
   deviceSessions: { device: D }[];
+  pastDevices: { device: D }[];
   targets: { device: D | null; group: { members: { device: D }[] } | null }[];
 }): D[] {
   const devices = new Map<string, D>();
   if (request.deviceSessions.length > 0) {
     for (const session of request.deviceSessions) devices.set(session.device.id, session.device);
+  } else if (!isLive(request.status)) {
+    for (const past of request.pastDevices) devices.set(past.device.id, past.device);
   } else {
     for (const target of request.targets) {
       if (target.device) devices.set(target.device.id, target.device);

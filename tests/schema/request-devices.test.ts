@@ -3,8 +3,9 @@
 // selection such as groups) return the same devices with the same values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestGroup, createTestRequest, enrollTestDevice } from '../factories.js';
+import { createTestGroup, createTestRequest, enrollTestDevice, uniqueName } from '../factories.js';
 import { startTestApp, type TestApp } from '../helpers.js';
+import { insertPendingRequest } from './rows.js';
 
 let test: TestApp;
 const devices: Record<'alpha' | 'bravo' | 'charlie' | 'delta', { id: string; name: string }> =
@@ -157,5 +158,117 @@ describe('JitRequest.devices', () => {
     const edges = result.data!.liveRequests.edges;
     expect(edges.find((edge) => edge.node.id === empty.id)!.node.devices).toEqual([]);
     expect(edges.some((edge) => edge.node.devices.length > 0)).toBe(true);
+  });
+
+  describe('after the request ends without starting', () => {
+    const membersOf = async (
+      groupId: string,
+      change: 'addDeviceIds' | 'removeDeviceIds',
+      ids: string[],
+    ) => {
+      const result = await test.gql(
+        `mutation ($input: UpdateDeviceGroupMembersInput!) { updateDeviceGroupMembers(input: $input) { id } }`,
+        { input: { deviceGroupId: groupId, [change]: ids } },
+      );
+      expect(result.errors).toBeUndefined();
+    };
+    const searchPast = async (text: string) => {
+      const result = await test.gql<{ pastRequests: { edges: { node: { id: string } }[] } }>(
+        `query ($text: String) { pastRequests(search: $text) { edges { node { id } } } }`,
+        { text },
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!.pastRequests.edges.map((edge) => edge.node.id);
+    };
+    const exportedDevices = async (requestId: string) => {
+      const { url } = await test.app.listen();
+      const token = await test.tokenFor('auditor');
+      const response = await fetch(`${url}/export/past.csv?columns=id,devices`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      const line = (await response.text()).split(/\r?\n/).find((row) => row.startsWith(requestId));
+      return line?.slice(requestId.length + 1);
+    };
+
+    it("keeps a pre-revoked request's devices", async () => {
+      const before = await enrollTestDevice(test, { name: uniqueName('before-member') });
+      const later = await enrollTestDevice(test, { name: uniqueName('later-member') });
+      const group = await createTestGroup(test, [before.id]);
+      const request = await createTestRequest(test, {
+        durationType: 'SCHEDULED',
+        scheduledStartAt: inFuture(3600),
+        deviceGroupIds: [group],
+      });
+      const revoked = await test.gql(
+        `mutation ($id: ID!) { revokeJitRequest(input: { id: $id }) { status } }`,
+        { id: request.id },
+      );
+      expect(revoked.data).toEqual({ revokeJitRequest: { status: 'PRE_REVOKED' } });
+
+      await membersOf(group, 'addDeviceIds', [later.id]);
+      await membersOf(group, 'removeDeviceIds', [before.id]);
+
+      const { scalars, nested } = await devicesOf(request.id);
+      expect(scalars.map((device) => device.id)).toEqual([before.id]);
+      expect(nested[0]!.groups).toEqual([]);
+      expect(await exportedDevices(request.id)).toBe(before.name);
+      expect(await searchPast(before.name)).toEqual([request.id]);
+      expect(await searchPast(later.name)).toEqual([]);
+    });
+
+    it("keeps a denied request's devices", async () => {
+      const member = await enrollTestDevice(test, { name: uniqueName('denied-member') });
+      const group = await createTestGroup(test, [member.id]);
+      const pending = await insertPendingRequest(test, [], {
+        targets: { create: [{ groupId: group }] },
+      });
+      const denied = await test.gql(
+        `mutation ($id: ID!) { denyJitRequest(input: { id: $id }) { status } }`,
+        { id: pending.id },
+      );
+      expect(denied.data).toEqual({ denyJitRequest: { status: 'DENIED' } });
+
+      await membersOf(group, 'removeDeviceIds', [member.id]);
+      expect((await devicesOf(pending.id)).scalars.map((device) => device.id)).toEqual([member.id]);
+      expect(await searchPast(member.name)).toEqual([pending.id]);
+    });
+  });
+
+  it("finds a live request by its group's current members", async () => {
+    const member = await enrollTestDevice(test, { name: uniqueName('new-member') });
+    const group = await createTestGroup(test, []);
+    const request = await createTestRequest(test, {
+      durationType: 'SCHEDULED',
+      scheduledStartAt: inFuture(5400),
+      deviceGroupIds: [group],
+    });
+    const search = async () => {
+      const result = await test.gql<{ liveRequests: { edges: { node: { id: string } }[] } }>(
+        `query ($text: String) { liveRequests(tab: SCHEDULED, search: $text) { edges { node { id } } } }`,
+        { text: member.name },
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!.liveRequests.edges.map((edge) => edge.node.id);
+    };
+    expect(await search()).toEqual([]);
+
+    const added = await test.gql(
+      `mutation ($input: UpdateDeviceGroupMembersInput!) { updateDeviceGroupMembers(input: $input) { id } }`,
+      { input: { deviceGroupId: group, addDeviceIds: [member.id] } },
+    );
+    expect(added.errors).toBeUndefined();
+    expect(await search()).toEqual([request.id]);
+
+    // Enrolling straight into the group counts as a membership change too.
+    const enrolled = await enrollTestDevice(test, {
+      name: uniqueName('enrolled-member'),
+      deviceGroupIds: [group],
+    });
+    const byEnrolled = await test.gql<{ liveRequests: { totalCount: number } }>(
+      `query ($text: String) { liveRequests(tab: SCHEDULED, search: $text) { totalCount } }`,
+      { text: enrolled.name },
+    );
+    expect(byEnrolled.data!.liveRequests.totalCount).toBe(1);
   });
 });

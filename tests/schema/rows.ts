@@ -34,6 +34,7 @@ const tables = [
   'JitRequest',
   'JitRequestTarget',
   'DeviceSession',
+  'PastRequestDevice',
   'AuditEvent',
   'Device',
   'DeviceGroup',

@@ -2,6 +2,7 @@ import type { Device, DeviceGroup } from '../../generated/prisma/client.js';
 import { writeAudit } from '../audit.js';
 import { type Actor, type DomainContext, inTransaction, type Transaction } from '../context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { refreshTargetNamesOfGroups } from '../requests/targets.js';
 import { maxNameLength, requireAccountName, requireText } from '../requests/validation.js';
 import { generateAgentToken, hashAgentToken } from './agent-token.js';
 
@@ -64,6 +65,7 @@ export async function enrollDevice(
         memberships: { create: groupIds.map((groupId) => ({ groupId })) },
       },
     });
+    await refreshTargetNamesOfGroups(tx, groupIds);
     await writeAudit(tx, {
       actor,
       action: 'device.enrolled',
@@ -203,7 +205,10 @@ export async function createDeviceGroup(
   );
 }
 
-/** Adds and removes group members in one step. Requests already running keep their devices. */
+/**
+ * Adds and removes group members in one step. Requests already running keep their devices, and
+ * requests that ended keep theirs. Requests that have not started cover the new members.
+ */
 export async function updateDeviceGroupMembers(
   context: DomainContext,
   actor: Actor,
@@ -226,6 +231,7 @@ export async function updateDeviceGroupMembers(
     await tx.deviceGroupMember.deleteMany({
       where: { groupId: found.id, deviceId: { in: removed } },
     });
+    await refreshTargetNamesOfGroups(tx, [found.id]);
     await writeAudit(tx, {
       actor,
       action: 'group.members-changed',

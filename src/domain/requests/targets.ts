@@ -111,3 +111,63 @@ export async function resolveTargetDevices(
     orderBy: { id: 'asc' },
   });
 }
+
+/**
+ * Returns the names a request is found by in search: its group names and up to
+ * maxSearchableDeviceNames names of the devices its targets resolve to now.
+ */
+export async function currentTargetNames(tx: Transaction, requestId: string): Promise<string> {
+  const rows = await tx.$queryRaw<{ name: string }[]>`
+    (SELECT g.name
+       FROM "JitRequestTarget" t JOIN "DeviceGroup" g ON g.id = t."groupId"
+      WHERE t."requestId" = ${requestId})
+    UNION
+    (SELECT d.name
+       FROM "JitRequestTarget" t
+       LEFT JOIN "DeviceGroupMember" m ON m."groupId" = t."groupId"
+       JOIN "Device" d ON d.id = coalesce(t."deviceId", m."deviceId")
+      WHERE t."requestId" = ${requestId}
+      LIMIT ${maxSearchableDeviceNames})`;
+  return rows.map((row) => row.name).join(' ');
+}
+
+/**
+ * Records the devices a request covers as it ends without starting: its named devices and the
+ * members of its groups at this moment. Returns the search names to store with the change.
+ */
+export async function recordPastDevices(
+  tx: Transaction,
+  requestId: string,
+): Promise<{ targetNames: string }> {
+  await tx.$executeRaw`
+    INSERT INTO "PastRequestDevice" ("requestId", "deviceId")
+    SELECT DISTINCT t."requestId", coalesce(t."deviceId", m."deviceId")
+      FROM "JitRequestTarget" t
+      LEFT JOIN "DeviceGroupMember" m ON m."groupId" = t."groupId"
+     WHERE t."requestId" = ${requestId}
+       AND coalesce(t."deviceId", m."deviceId") IS NOT NULL
+    ON CONFLICT DO NOTHING`;
+  return { targetNames: await currentTargetNames(tx, requestId) };
+}
+
+/**
+ * Recomputes the search names of requests that have not started and target one of `groupIds`,
+ * after the groups' members changed, so that search finds them by their current devices.
+ */
+export async function refreshTargetNamesOfGroups(
+  tx: Transaction,
+  groupIds: readonly string[],
+): Promise<void> {
+  if (groupIds.length === 0) return;
+  const requests = await tx.jitRequest.findMany({
+    where: {
+      status: { in: ['PENDING', 'SCHEDULED'] },
+      targets: { some: { groupId: { in: [...groupIds] } } },
+    },
+    select: { id: true },
+  });
+  for (const { id } of requests) {
+    const targetNames = await currentTargetNames(tx, id);
+    await tx.jitRequest.update({ where: { id }, data: { targetNames } });
+  }
+}

@@ -9,7 +9,11 @@ import {
 } from '../context.js';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.js';
 import { addSeconds, type JitStatus, outcomeAtExpiry } from './lifecycle.js';
-import { maxSearchableDeviceNames, resolveTargetDevices } from './targets.js';
+import {
+  maxSearchableDeviceNames,
+  recordPastDevices,
+  resolveTargetDevices,
+} from './targets.js';
 import {
   maxReasonLength,
   optionalText,
@@ -267,6 +271,7 @@ export function denyRequest(
       status: 'DENIED',
       endedAt: now,
       reasonByAdmin: reason ?? request.reasonByAdmin,
+      ...(await recordPastDevices(tx, request.id)),
     });
     await writeAudit(tx, {
       actor,
@@ -302,6 +307,8 @@ export function revokeRequest(
       revokedBy: actorName(actor),
       reasonByAdmin: reason ?? request.reasonByAdmin,
       extensionRequested: false,
+      // A scheduled request never started, so it keeps the devices it covered at this moment.
+      ...(status === 'PRE_REVOKED' && (await recordPastDevices(tx, request.id))),
     });
     const sessions = await tx.deviceSession.findMany({
       where: { requestId: request.id },
@@ -494,6 +501,7 @@ export function expirePendingRequest(
     const expired = await updateFrom(tx, request, ['PENDING'], {
       status: 'EXPIRED',
       endedAt: deadline,
+      ...(await recordPastDevices(tx, request.id)),
     });
     await writeAudit(tx, {
       actor,
