@@ -238,6 +238,32 @@ describe('revokeJitRequest', () => {
     });
     expect(revoked.data!.revokeJitRequest.endedAt).not.toBeNull();
   });
+
+  it('keeps the creation note after a revoke', async () => {
+    const created = await execute(test, CreateJitRequestMutation, {
+      input: {
+        name: 'Noted',
+        userAccountName: 'alice',
+        durationType: 'FIXED',
+        durationSeconds: 600,
+        deviceIds: [macA.id],
+        reasonByAdmin: 'Ticket 42',
+      },
+    });
+    const id = created.data!.createJitRequest.id;
+    await execute(test, RevokeJitRequestMutation, { input: { id, reasonByAdmin: 'Done early' } });
+    const trail = await test.gql<{
+      jitRequest: { reasonByAdmin: string; auditTrail: { action: string; details: string }[] };
+    }>(`query ($id: ID!) { jitRequest(id: $id) { reasonByAdmin auditTrail { action details } } }`, {
+      id,
+    });
+    expect(trail.data!.jitRequest.reasonByAdmin).toBe('Done early');
+    const details = Object.fromEntries(
+      trail.data!.jitRequest.auditTrail.map((event) => [event.action, JSON.parse(event.details)]),
+    );
+    expect(details['request.created'].reasonByAdmin).toBe('Ticket 42');
+    expect(details['request.revoked'].reasonByAdmin).toBe('Done early');
+  });
 });
 
 describe('inventory', () => {

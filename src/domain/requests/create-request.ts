@@ -98,6 +98,9 @@ export function createJitRequest(context: DomainContext, actor: Actor, input: Cr
         status: request.status,
         devices: targets.deviceIds,
         deviceGroups: targets.deviceGroupIds,
+        // The request's reasonByAdmin is replaced by later notes (revoke, extend), so the
+        // creator's note is kept here.
+        reasonByAdmin: reasonByAdmin ?? null,
       },
     });
     return {
