@@ -29,12 +29,19 @@ function isPrismaCursor(cursor: string): boolean {
  * silently shorten a page over the maximum and reject an unreadable cursor without a code.
  */
 export function checkConnectionArgs(args: ConnectionArgs): number {
+  if (args.first != null && args.last != null) {
+    throw new ValidationError(
+      'last',
+      `first (${args.first}) and last (${args.last}) were both given; page forward with first and after, or backward with last and before.`,
+    );
+  }
   for (const field of ['first', 'last'] as const) {
     const size = args[field];
     if (size !== null && size !== undefined && (size < 0 || size > maxPageSize)) {
+      const next = field === 'first' ? 'pageInfo.endCursor' : 'pageInfo.startCursor';
       throw new ValidationError(
         field,
-        `${field} is ${size}, but a page holds 0 to ${maxPageSize} rows; request ${maxPageSize} or fewer and follow pageInfo.endCursor for more.`,
+        `${field} is ${size}, but a page holds 0 to ${maxPageSize} rows; request ${maxPageSize} or fewer and follow ${next} for more.`,
       );
     }
   }

@@ -72,7 +72,7 @@ export const JitRequestConnectionRef = builder.connectionObject(
     name: 'JitRequestConnection',
     fields: (t) => ({
       totalCount: t.int({
-        description: `Rows matching the filters, on every page: exact up to ${exactCountLimit}, PostgreSQL's estimate above (see totalCountIsEstimate).`,
+        description: `Rows matching the filters, on every page: exact up to ${exactCountLimit}, above that PostgreSQL's row estimate, raised to ${exactCountLimit + 1} when the estimate is lower (see totalCountIsEstimate).`,
         resolve: (connection) => resolveTotalCount(connection),
       }),
       totalCountIsEstimate: t.boolean({

@@ -312,6 +312,26 @@ describe('page size', () => {
     expect(result.errors?.[0]?.message).toContain(String(first));
   });
 
+  it('points last: 101 at startCursor', async () => {
+    const result = await test.gql('{ pastRequests(last: 101) { totalCount } }');
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'last',
+    });
+    expect(result.errors?.[0]?.message).toContain('101');
+    expect(result.errors?.[0]?.message).toContain('pageInfo.startCursor');
+  });
+
+  it('rejects first and last together', async () => {
+    const result = await test.gql('{ pastRequests(first: 2, last: 2) { totalCount } }');
+    expect(result.data).toBeNull();
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'last',
+    });
+    expect(result.errors?.[0]?.message).toContain('first (2) and last (2)');
+  });
+
   it('rejects a negative page size', async () => {
     const result = await execute(test, PastRequestsQuery, { first: -1 });
     expect(result.errors?.[0]?.extensions).toMatchObject({
