@@ -27,5 +27,17 @@ export const LiveTabEnum = builder.enumType('LiveTab', {
 });
 
 export const DeviceSessionStateEnum = builder.enumType('DeviceSessionState', {
-  values: ['WAITING', 'APPLIED', 'SUSPENDED', 'REMOVED', 'FAILED'] as const,
+  values: {
+    WAITING: {
+      description:
+        'Not applied yet. In a Past request: never applied, because the device did not connect while the window was open.',
+    },
+    APPLIED: { description: 'The agent made the account an administrator.' },
+    SUSPENDED: {
+      description:
+        'Lowered by the agent while offline (Internet Access Required); raised again on reconnect if time remains.',
+    },
+    REMOVED: { description: 'The agent lowered the account again.' },
+    FAILED: { description: 'The agent could not apply the change; see failureReason.' },
+  } as const,
 });
