@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 
 import { ConfigError, loadConfig } from '../config.js';
 import type { Role } from '../domain/context.js';
-import { resolveJwtSecret, signConsoleToken } from '../tokens.js';
+import { MissingSecretError, resolveJwtSecret, signConsoleToken } from '../tokens.js';
 
 const roles: Role[] = ['admin', 'approver', 'auditor'];
 
@@ -27,7 +27,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const { secret } = await resolveJwtSecret(config);
+  const { secret } = await resolveJwtSecret(config, { create: false });
   if (!secret) {
     process.stderr.write(
       'JWKS_URL is set, so tokens come from your identity provider; this command signs only HS256 tokens.\n',
@@ -48,7 +48,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    const known = error instanceof ConfigError || error instanceof MissingSecretError;
+    process.stderr.write(`${known ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );
