@@ -2,6 +2,8 @@ import { builder } from './builder.js';
 
 export const DeviceRef = builder.prismaNode('Device', {
   id: { field: 'id' },
+  // Load only the columns the client's fields need; JitRequest.devices reads them in SQL.
+  select: { id: true },
   fields: (t) => ({
     name: t.exposeString('name'),
     serialNumber: t.exposeString('serialNumber', { nullable: true }),

@@ -1,4 +1,4 @@
-import { remainingSeconds } from '../domain/requests/lifecycle.js';
+import { isLive, remainingSeconds } from '../domain/requests/lifecycle.js';
 import { builder } from './builder.js';
 import { loadRequestDevices } from './request-devices.js';
 import {
@@ -42,7 +42,8 @@ const deviceSessionOrder = [{ device: { name: 'asc' as const } }, { id: 'asc' as
 export const JitRequestRef = builder.prismaNode('JitRequest', {
   id: { field: 'id' },
   // Load only the columns the client's fields need: searchText alone can be longer than the row.
-  select: { id: true },
+  // The status is always read because the devices field depends on it.
+  select: { id: true, status: true },
   fields: (t) => ({
     name: t.exposeString('name'),
     userAccountName: t.exposeString('userAccountName'),
@@ -91,8 +92,9 @@ export const JitRequestRef = builder.prismaNode('JitRequest', {
     devices: t.prismaField({
       type: ['Device'],
       description:
-        'Devices of the request, sorted by name: those with a device session once it started, otherwise the named devices and the current members of named groups.',
-      resolve: (query, request, _args, context) => loadRequestDevices(context, query, request.id),
+        'Devices of the request, sorted by name: those with a device session once it started; for a request that ended without starting, the devices it covered then; otherwise the named devices and the current members of named groups.',
+      resolve: (query, request, _args, context) =>
+        loadRequestDevices(context, query, { id: request.id, live: isLive(request.status) }),
     }),
     deviceSessions: t.relation('deviceSessions', {
       query: { orderBy: deviceSessionOrder },

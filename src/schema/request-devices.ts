@@ -18,12 +18,13 @@ type DeviceWithRequest = Device & { requestId: string };
 
 // The rule of devicesOfRequest in request-table.ts. A request with device sessions lists their
 // devices. A Past request without sessions lists the devices recorded when it ended. A live one
-// lists its named devices and the current members of its named groups. UNION also drops a device
-// named both directly and through a group.
+// lists its named devices and the current members of its named groups. $1 holds the ids of Past
+// requests and $2 those of live ones, so a Past table page skips the targets entirely. UNION also
+// drops a device named both directly and through a group.
 const requestDevicePairsSql = `
   SELECT s."requestId", s."deviceId"
     FROM "DeviceSession" s
-   WHERE s."requestId" = ANY($1::text[])
+   WHERE s."requestId" = ANY($1::text[] || $2::text[])
   UNION
   SELECT p."requestId", p."deviceId"
     FROM "PastRequestDevice" p
@@ -32,35 +33,57 @@ const requestDevicePairsSql = `
   UNION
   SELECT t."requestId", coalesce(t."deviceId", m."deviceId")
     FROM "JitRequestTarget" t
-    JOIN "JitRequest" r ON r.id = t."requestId"
     LEFT JOIN "DeviceGroupMember" m ON m."groupId" = t."groupId"
-   WHERE t."requestId" = ANY($1::text[])
-     AND r.status IN ('PENDING', 'SCHEDULED', 'ACTIVE')
+   WHERE t."requestId" = ANY($2::text[])
      AND coalesce(t."deviceId", m."deviceId") IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM "DeviceSession" s WHERE s."requestId" = t."requestId")`;
 
 /**
- * Device scalar columns as the Prisma client returns them. DateTime columns are stored as UTC
- * without a zone, so they are read AT TIME ZONE 'UTC' because node-postgres would otherwise take
- * them as local time. The token hash is left out because no field reads it.
+ * Device scalar columns in SQL, as the Prisma client returns them. DateTime columns are stored as
+ * UTC without a zone, so they are read AT TIME ZONE 'UTC' because node-postgres would otherwise
+ * take them as local time. The token hash is left out because no field reads it.
  */
-const deviceColumnsSql = getDatamodel()
-  .datamodel.models.Device!.fields.filter(
-    (field) => field.kind === 'scalar' && field.name !== 'tokenHash',
-  )
-  .map((field) =>
-    field.type === 'DateTime'
-      ? `d."${field.name}" AT TIME ZONE 'UTC' AS "${field.name}"`
-      : `d."${field.name}"`,
-  )
-  .join(', ');
+const deviceColumnSql = new Map(
+  getDatamodel()
+    .datamodel.models.Device!.fields.filter(
+      (field) => field.kind === 'scalar' && field.name !== 'tokenHash',
+    )
+    .map((field) => [
+      field.name,
+      field.type === 'DateTime'
+        ? `d."${field.name}" AT TIME ZONE 'UTC' AS "${field.name}"`
+        : `d."${field.name}"`,
+    ]),
+);
 
-const requestDevicesSql = `
-  SELECT pairs."requestId", ${deviceColumnsSql}
-    FROM (${requestDevicePairsSql}) AS pairs
-    JOIN "Device" d ON d.id = pairs."deviceId"`;
+/**
+ * Returns the statement that reads the devices of the requests in SQL, or null when the planned
+ * query selects a relation or a column that is not listed above, which Prisma must read.
+ */
+function requestDevicesSql(query: DeviceQuery): string | null {
+  if (Object.keys(query.include ?? {}).length > 0) return null;
+  const selected = Object.entries(query.select ?? {});
+  if (selected.some(([field, value]) => value !== true || !deviceColumnSql.has(field))) return null;
+  // Without a select the query asks for every scalar; id and name are always read for the sort.
+  const fields = query.select
+    ? new Set(['id', 'name', ...selected.map(([field]) => field)])
+    : new Set(deviceColumnSql.keys());
+  const columns = [...fields].map((field) => deviceColumnSql.get(field)!);
+  return `
+    SELECT pairs."requestId", ${columns.join(', ')}
+      FROM (${requestDevicePairsSql}) AS pairs
+      JOIN "Device" d ON d.id = pairs."deviceId"`;
+}
 
-const loadersByContext = new WeakMap<GraphQLContext, Map<string, DataLoader<string, Device[]>>>();
+/** A request whose devices are loaded, with whether it is live (PENDING, SCHEDULED or ACTIVE). */
+export interface RequestKey {
+  id: string;
+  live: boolean;
+}
+
+type Loader = DataLoader<RequestKey, Device[], string>;
+
+const loadersByContext = new WeakMap<GraphQLContext, Map<string, Loader>>();
 
 /**
  * Loads the devices of a request, sorted by name then id, in one batch with every other request
@@ -70,7 +93,7 @@ const loadersByContext = new WeakMap<GraphQLContext, Map<string, DataLoader<stri
 export function loadRequestDevices(
   context: GraphQLContext,
   query: DeviceQuery,
-  requestId: string,
+  request: RequestKey,
 ): Promise<Device[]> {
   let loaders = loadersByContext.get(context);
   if (!loaders) {
@@ -80,20 +103,28 @@ export function loadRequestDevices(
   const key = JSON.stringify(query);
   let loader = loaders.get(key);
   if (!loader) {
-    loader = new DataLoader((requestIds) => loadBatch(context, query, [...requestIds]));
+    loader = new DataLoader((requests) => loadBatch(context, query, requests), {
+      cacheKeyFn: (request) => request.id,
+    });
     loaders.set(key, loader);
   }
-  return loader.load(requestId);
+  return loader.load(request);
 }
 
 async function loadBatch(
   context: GraphQLContext,
   query: DeviceQuery,
-  requestIds: string[],
+  requests: readonly RequestKey[],
 ): Promise<Device[][]> {
-  const rows = selectsScalarsOnly(query)
-    ? (await context.pool.query<DeviceWithRequest>(requestDevicesSql, [requestIds])).rows
-    : await loadWithPrisma(context, query, requestIds);
+  const requestIds = requests.map((request) => request.id);
+  const values: [string[], string[]] = [
+    requests.filter((request) => !request.live).map((request) => request.id),
+    requests.filter((request) => request.live).map((request) => request.id),
+  ];
+  const sql = requestDevicesSql(query);
+  const rows = sql
+    ? (await context.pool.query<DeviceWithRequest>(sql, values)).rows
+    : await loadWithPrisma(context, query, values);
 
   const byRequest = new Map<string, Device[]>(requestIds.map((id) => [id, []]));
   for (const { requestId, ...device } of rows) byRequest.get(requestId)?.push(device);
@@ -102,19 +133,14 @@ async function loadBatch(
   );
 }
 
-/** True when the planned query is every scalar and no relation: `{}` or an empty include. */
-function selectsScalarsOnly(query: DeviceQuery): boolean {
-  return query.select === undefined && Object.keys(query.include ?? {}).length === 0;
-}
-
 async function loadWithPrisma(
   context: GraphQLContext,
   query: DeviceQuery,
-  requestIds: string[],
+  values: [pastIds: string[], liveIds: string[]],
 ): Promise<DeviceWithRequest[]> {
   const pairs = await context.pool.query<{ requestId: string; deviceId: string }>(
     requestDevicePairsSql,
-    [requestIds],
+    values,
   );
   if (pairs.rows.length === 0) return [];
   const selection = query.select
