@@ -17,10 +17,12 @@ import {
   tableFilterOf,
   tableFilterSql,
 } from './request-count.js';
+import { readRowsByIdSql, readTablePageSql, selectedColumnsSql } from './request-page-sql.js';
 import {
   requestOrderBy,
   requestOrderSql,
   type RequestSortField,
+  requestSortKey,
   type SortDirection,
 } from './request-table.js';
 
@@ -64,12 +66,20 @@ export async function findRequestPage(
 async function readPage(db: CountDatabase, options: RequestPageOptions): Promise<{ id: string }[]> {
   const { args, info, where, query } = options;
   const orderBy = requestOrderBy(options.order.field, options.order.direction);
-  const readTable = () =>
-    readAroundCursor(query, (paging) =>
+  const filter = tableFilterOf(where);
+  // A selection of columns only is read in SQL, which costs about a millisecond less than Prisma.
+  const columns = selectedColumnsSql(query);
+  const readTable = async () => {
+    if (columns !== null && filter !== null) {
+      const key = requestSortKey(options.order.field, options.order.direction);
+      const rows = await readTablePageSql(db.pool, columns, filter, key, query);
+      if (rows !== null) return rows;
+    }
+    return readAroundCursor(query, (paging) =>
       db.prisma.jitRequest.findMany({ ...paging, where, orderBy }),
     );
+  };
 
-  const filter = tableFilterOf(where);
   if (filter === null || filter.contains === null) {
     prefetchConnectionCount(args, info, () => countRequests(db, where));
     return readTable();
@@ -109,6 +119,7 @@ async function readPage(db: CountDatabase, options: RequestPageOptions): Promise
   }
   if (pageIds.length === 0) return [];
   // The status filter again: a Live request may have moved to another table since the search.
+  if (columns !== null) return readRowsByIdSql(db.pool, columns, pageIds, filter.statuses);
   const rows = await db.prisma.jitRequest.findMany({
     ...selection,
     where: { id: { in: pageIds }, status: where.status },

@@ -355,19 +355,55 @@ export function requestOrderBy(
   return [{ [column]: order }, { id: sort }];
 }
 
+/** A table sort in SQL terms: the sorted column (none for ID), its direction and null handling. */
+export interface RequestSortKey {
+  /** Quoted column name, or null when the sort is by id alone. */
+  column: string | null;
+  descending: boolean;
+  /** Whether the column may be empty; empty values sort last in both directions. */
+  nullable: boolean;
+}
+
+/** Returns the SQL view of a table sort, the same order as `requestOrderBy`. */
+export function requestSortKey(
+  field: RequestSortField = 'REQUESTED_AT',
+  direction: SortDirection = 'DESC',
+): RequestSortKey {
+  const column = requestSortColumns[field];
+  return {
+    column: column === 'id' ? null : `"${column}"`,
+    descending: direction !== 'ASC',
+    nullable: nullableSortColumns.has(column),
+  };
+}
+
+/**
+ * Renders a sort key as an SQL ORDER BY list, reversed when `reverse` is set (for reading a page
+ * backwards), with columns qualified by `table` when given. Enum columns sort in declaration
+ * order in PostgreSQL, as they do through Prisma.
+ */
+export function orderBySql(key: RequestSortKey, reverse = false, table = ''): string {
+  const descending = key.descending !== reverse;
+  const sort = descending ? 'DESC' : 'ASC';
+  const prefix = table ? `${table}.` : '';
+  if (key.column === null) return `${prefix}id ${sort}`;
+  // Empty values go last in the table order, so first when it is read in reverse.
+  const nulls = key.nullable ? (reverse ? ' NULLS FIRST' : ' NULLS LAST') : '';
+  return `${prefix}${key.column} ${sort}${nulls}, ${prefix}id ${sort}`;
+}
+
 /**
  * Renders the ordering of `requestOrderBy` as an SQL ORDER BY list, with the columns it reads.
- * Enum columns sort in declaration order in PostgreSQL, as they do through Prisma.
  */
 export function requestOrderSql(
   field: RequestSortField = 'REQUESTED_AT',
   direction: SortDirection = 'DESC',
 ): { columns: string[]; orderBy: string } {
-  const sort = direction === 'ASC' ? 'ASC' : 'DESC';
-  const column = requestSortColumns[field];
-  if (column === 'id') return { columns: ['id'], orderBy: `id ${sort}` };
-  const nulls = nullableSortColumns.has(column) ? ' NULLS LAST' : '';
-  return { columns: ['id', `"${column}"`], orderBy: `"${column}" ${sort}${nulls}, id ${sort}` };
+  const key = requestSortKey(field, direction);
+  return {
+    columns: key.column === null ? ['id'] : ['id', key.column],
+    orderBy: orderBySql(key),
+  };
 }
 
 /** Escapes LIKE wildcards: Prisma's `contains` passes % and _ through to PostgreSQL unescaped. */

@@ -9,11 +9,7 @@ import {
 } from '../context.js';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.js';
 import { addSeconds, type JitStatus, outcomeAtExpiry } from './lifecycle.js';
-import {
-  maxSearchableDeviceNames,
-  recordPastDevices,
-  resolveTargetDevices,
-} from './targets.js';
+import { maxSearchableDeviceNames, recordPastDevices, resolveTargetDevices } from './targets.js';
 import {
   maxReasonLength,
   optionalText,
