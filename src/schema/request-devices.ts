@@ -1,14 +1,14 @@
-// Batched loading of JitRequest.devices. The devices of a request come from one of three sources
-// (its device sessions, the devices recorded when it ended without starting, or its targets and
-// the members of targeted groups), so a relation preload runs a statement per source and level. Here the devices of every
-// request on a page load together. When the client selects only Device scalars, as the tables do,
-// one SQL statement reads them. Otherwise SQL finds the device ids and one Prisma query reads the
-// devices with the client's nested selection.
+// Batched loading of JitRequest.devices. The devices of a request come from one of three sources:
+// its device sessions, the devices recorded when it ended without starting, or its targets and
+// the members of targeted groups. A relation preload would run a statement per source and level.
+// Here the devices of every request on a page load together. When the client selects only Device
+// scalars, as the tables do, one SQL statement reads them. Otherwise SQL finds the device ids and
+// one Prisma query reads the devices with the client's nested selection.
 import DataLoader from 'dataloader';
 
 import type { Prisma } from '../db/client.js';
+import { scalarColumnsSql } from '../db/columns.js';
 import type { Device } from '../generated/prisma/client.js';
-import { getDatamodel } from '../generated/pothos-types.js';
 import type { GraphQLContext } from './context.js';
 
 /** The Prisma arguments Pothos plans for the client's selection on Device. */
@@ -18,7 +18,7 @@ type DeviceWithRequest = Device & { requestId: string };
 
 // The rule of devicesOfRequest in request-table.ts. A request with device sessions lists their
 // devices. A Past request without sessions lists the devices recorded when it ended. A live one
-// lists its named devices and the current members of its named groups. $1 holds the ids of Past
+// lists its named devices and the current members of its named groups. $1 contains the ids of Past
 // requests and $2 those of live ones, so a Past table page skips the targets entirely. UNION also
 // drops a device named both directly and through a group.
 const requestDevicePairsSql = `
@@ -38,23 +38,8 @@ const requestDevicePairsSql = `
      AND coalesce(t."deviceId", m."deviceId") IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM "DeviceSession" s WHERE s."requestId" = t."requestId")`;
 
-/**
- * Device scalar columns in SQL, as the Prisma client returns them. DateTime columns are stored as
- * UTC without a zone, so they are read AT TIME ZONE 'UTC' because node-postgres would otherwise
- * take them as local time. The token hash is left out because no field reads it.
- */
-const deviceColumnSql = new Map(
-  getDatamodel()
-    .datamodel.models.Device!.fields.filter(
-      (field) => field.kind === 'scalar' && field.name !== 'tokenHash',
-    )
-    .map((field) => [
-      field.name,
-      field.type === 'DateTime'
-        ? `d."${field.name}" AT TIME ZONE 'UTC' AS "${field.name}"`
-        : `d."${field.name}"`,
-    ]),
-);
+/** Device columns in SQL; the token hash is left out because no field reads it. */
+const deviceColumnSql = scalarColumnsSql('Device', 'd', ['tokenHash']);
 
 /**
  * Returns the statement that reads the devices of the requests in SQL, or null when the planned
@@ -64,7 +49,7 @@ function requestDevicesSql(query: DeviceQuery): string | null {
   if (Object.keys(query.include ?? {}).length > 0) return null;
   const selected = Object.entries(query.select ?? {});
   if (selected.some(([field, value]) => value !== true || !deviceColumnSql.has(field))) return null;
-  // Without a select the query asks for every scalar; id and name are always read for the sort.
+  // Without a select the query requests every scalar. Id and name are always read for the sort.
   const fields = query.select
     ? new Set(['id', 'name', ...selected.map(([field]) => field)])
     : new Set(deviceColumnSql.keys());

@@ -4,7 +4,7 @@
 // is negative. The cursor row is placed by its own values even when it no longer matches.
 import type pg from 'pg';
 
-import { getDatamodel } from '../generated/pothos-types.js';
+import { scalarColumnsSql } from '../db/columns.js';
 import { type TableFilter, tableFilterSql } from './request-count.js';
 import { orderBySql, type RequestSortKey } from './request-table.js';
 
@@ -17,25 +17,8 @@ export interface PageQuery {
   cursor?: { id?: string };
 }
 
-/**
- * JitRequest columns in SQL, as the Prisma client returns them. DateTime columns are stored as UTC
- * without a zone, so they are read AT TIME ZONE 'UTC' because node-postgres would otherwise take
- * them as local time. Enums arrive as their names.
- */
-const requestColumnSql = new Map(
-  getDatamodel()
-    .datamodel.models.JitRequest!.fields.filter(
-      (field) => field.kind === 'scalar' || field.kind === 'enum',
-    )
-    .map((field) => [
-      field.name,
-      field.type === 'DateTime'
-        ? `"${field.name}" AT TIME ZONE 'UTC' AS "${field.name}"`
-        : field.kind === 'enum'
-          ? `"${field.name}"::text AS "${field.name}"`
-          : `"${field.name}"`,
-    ]),
-);
+/** JitRequest columns in SQL, as the Prisma client returns them. */
+const requestColumnSql = scalarColumnsSql('JitRequest', 'r');
 
 /**
  * Returns the SQL columns for the planned selection, or null when it selects a relation or
@@ -112,7 +95,7 @@ export async function readRowsByIdSql(
   statuses: readonly string[],
 ): Promise<{ id: string }[]> {
   const { rows } = await pool.query<{ id: string }>(
-    `SELECT ${columns} FROM "JitRequest" WHERE id = ANY($1::text[]) AND status = ANY($2::"JitStatus"[])`,
+    `SELECT ${columns} FROM "JitRequest" r WHERE id = ANY($1::text[]) AND status = ANY($2::"JitStatus"[])`,
     [ids, statuses],
   );
   const position = new Map(ids.map((id, index) => [id, index]));

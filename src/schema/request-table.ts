@@ -388,7 +388,8 @@ export function orderBySql(key: RequestSortKey, reverse = false, table = ''): st
   const prefix = table ? `${table}.` : '';
   if (key.column === null) return `${prefix}id ${sort}`;
   // Empty values go last in the table order, so first when it is read in reverse.
-  const nulls = key.nullable ? (reverse ? ' NULLS FIRST' : ' NULLS LAST') : '';
+  let nulls = '';
+  if (key.nullable) nulls = reverse ? ' NULLS FIRST' : ' NULLS LAST';
   return `${prefix}${key.column} ${sort}${nulls}, ${prefix}id ${sort}`;
 }
 
