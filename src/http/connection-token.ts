@@ -7,18 +7,18 @@ import { GraphQLError } from 'graphql';
  * (HTTP 401), the same as an invalid token.
  */
 export const extractBearerHeader: ExtractTokenFunction = ({ request }) => {
-  // graphql-ws builds its context without a request: its token is in the connection params.
+  // graphql-ws builds its context without a request, because its token is in the connection params.
   const header = (request as Request | undefined)?.headers.get('authorization') ?? null;
   if (header === null) return undefined;
   const match = /^Bearer +(\S+) *$/i.exec(header.trim());
   if (match) return { prefix: 'Bearer', token: match[1]! };
   const scheme = /^\S+/.exec(header.trim())?.[0];
-  const problem =
-    scheme === undefined || /^Bearer$/i.test(scheme)
-      ? 'The Authorization header has no token.'
-      : /^[\w-]+\.[\w-]+\.[\w-]*$/.test(scheme)
-        ? 'The Authorization header has a token but no scheme.'
-        : `The Authorization header uses the scheme '${scheme.slice(0, 20)}'.`;
+  let problem = 'The Authorization header has no token.';
+  if (scheme !== undefined && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(scheme)) {
+    problem = 'The Authorization header has a token but no scheme.';
+  } else if (scheme !== undefined && !/^Bearer$/i.test(scheme)) {
+    problem = `The Authorization header uses the scheme '${scheme.slice(0, 20)}'.`;
+  }
   throw new GraphQLError(`${problem} Send Authorization: Bearer <JWT> with a console token.`, {
     extensions: {
       code: 'UNAUTHENTICATED',

@@ -1,7 +1,7 @@
 // One page of a request table, and the count that goes with it. A search for a ticket id or a user
 // account matches at most a few hundred rows. Those are found and sorted in one SQL statement, and
-// only the page's rows are read through Prisma. A broader search, or none, reads the page through
-// Prisma's own where-clause.
+// only the page's rows are read. A broader search, or none, reads the page with its where-clause:
+// in SQL when the client selects only columns (request-page-sql.ts), otherwise through Prisma.
 import type { GraphQLResolveInfo } from 'graphql';
 
 import type { Prisma } from '../db/client.js';
