@@ -179,6 +179,26 @@ export class SessionKeeper {
 
   private async applySession(desired: DesiredSession): Promise<CommandOutcome> {
     const { clock, log } = this.options;
+    const remainingMs = desired.remainingSeconds * 1000;
+    const deadlineMonotonicMs = clock.nowMs() + remainingMs;
+    const previous = this.sessions.get(desired.deviceSessionId);
+    const held: HeldSession = {
+      deviceSessionId: desired.deviceSessionId,
+      requestId: desired.requestId,
+      userAccountName: desired.userAccountName,
+      internetAccessRequired: desired.internetAccessRequired,
+      offlineRevokeAfterMs: desired.offlineRevokeAfterSeconds * 1000,
+      deadlineMonotonicMs,
+      wallDeadlineMs: clock.wallNowMs() + remainingMs,
+      state: 'applied',
+    };
+    if (previous?.state !== 'applied') {
+      // Saved before the account is raised, because a crash between the two would otherwise leave
+      // an administrator that the restarted agent does not know to lower. Every driver checks
+      // membership before lowering, so lowering an account that was never raised changes nothing.
+      this.sessions.set(desired.deviceSessionId, held);
+      await this.persist();
+    }
     const outcome = await this.runDriver(desired.userAccountName, 'elevate');
     if (!outcome.ok) {
       this.sessions.delete(desired.deviceSessionId);
@@ -190,19 +210,7 @@ export class SessionKeeper {
     );
     this.retryAttempts.delete(desired.deviceSessionId);
     this.retryAtMs.delete(desired.deviceSessionId);
-    const remainingMs = desired.remainingSeconds * 1000;
-    const deadlineMonotonicMs = clock.nowMs() + remainingMs;
-    const previous = this.sessions.get(desired.deviceSessionId);
-    this.sessions.set(desired.deviceSessionId, {
-      deviceSessionId: desired.deviceSessionId,
-      requestId: desired.requestId,
-      userAccountName: desired.userAccountName,
-      internetAccessRequired: desired.internetAccessRequired,
-      offlineRevokeAfterMs: desired.offlineRevokeAfterSeconds * 1000,
-      deadlineMonotonicMs,
-      wallDeadlineMs: clock.wallNowMs() + remainingMs,
-      state: 'applied',
-    });
+    this.sessions.set(desired.deviceSessionId, held);
     if (previous?.state === 'applied') {
       // The server's clock moves the deadline by a few milliseconds each time; log real changes.
       if (Math.abs(deadlineMonotonicMs - previous.deadlineMonotonicMs) >= 2000) {

@@ -113,6 +113,41 @@ async function startKeeper(
   return { keeper, driver, clock };
 }
 
+describe('SessionKeeper crash safety', () => {
+  it('saves a session before raising it', async () => {
+    const clock = new ManualClock();
+    const store = createMemoryStateStore();
+    const simulated = createSimulateDriver();
+    // The state as it was saved when the driver raised the account, which is all that a crash at
+    // that moment would leave behind.
+    let savedAtRaise: Awaited<ReturnType<StateStore['load']>> = null;
+    const driver = {
+      ...simulated,
+      elevate: async (account: string) => {
+        savedAtRaise = structuredClone(await store.load());
+        await simulated.elevate(account);
+      },
+    };
+    const options = { driver, clock, log, bootId: 'boot-a', checkIntervalMs: 60_000 };
+    const keeper = new SessionKeeper({ ...options, store });
+    keepers.push(keeper);
+    await keeper.start();
+    await keeper.applyDesiredState(desired([session({ remainingSeconds: 30 })]));
+    expect(savedAtRaise!.sessions.map((held) => held.deviceSessionId)).toEqual(['ses_1']);
+
+    // A restart from that state lowers the account at its deadline.
+    const crashed = createMemoryStateStore();
+    await crashed.save(savedAtRaise!);
+    const restarted = new SessionKeeper({ ...options, store: crashed });
+    keepers.push(restarted);
+    await restarted.start();
+    expect(restarted.elevatedAccounts()).toEqual(['alice']);
+    clock.advance(31_000);
+    await restarted.checkNow();
+    expect(simulated.elevatedAccounts()).toEqual([]);
+  });
+});
+
 describe('SessionKeeper commands', () => {
   it('applies a session and acknowledges it', async () => {
     const { keeper, driver } = await startKeeper();
